@@ -1,0 +1,247 @@
+"""Demo data: people for every role and dossiers in every state, made through the same services a
+person would use, so that their timelines and audit chains are real."""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from portal.accounts.models import ExpertScope
+from portal.accounts.roles import Role
+from portal.organisations.models import Membership, Organisation
+from reviews.models import Assignment, CommissionSession, SessionMember
+
+from ..enums import DecisionOutcome, Domain, DossierState, Opinion
+from ..guards import applicable_domains
+from ..models import Dossier, Service
+from . import transitions as t
+from .dossiers import dossier_create
+
+DEMO_PASSWORD = "demo-referencement-2026"
+#: Base32 TOTP secret shared by the staff demo accounts (documented in the README).
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+S = DossierState
+
+DEMO_PEOPLE = [
+    # e-mail, first name, last name, roles, expert domains
+    ("editor-a@demo.test", "Alice", "Martin", [Role.EDITOR], []),
+    ("editor-b@demo.test", "Bruno", "Petit", [Role.EDITOR], []),
+    ("instructor@demo.test", "Inès", "Durand", [Role.INSTRUCTOR], []),
+    ("expert-doctrine@demo.test", "Damien", "Leroy", [Role.EXPERT], [Domain.DOCTRINE]),
+    ("expert-ethics@demo.test", "Élise", "Moreau", [Role.EXPERT], [Domain.ETHICS]),
+    ("expert-rgpd@demo.test", "Romain", "Simon", [Role.EXPERT], [Domain.RGPD]),
+    (
+        "expert-data-exchange@demo.test", "Sophie", "Laurent", [Role.EXPERT],
+        [Domain.DATA_EXCHANGE_SECURITY, Domain.DATA_EXCHANGE_RGPD],
+    ),
+    ("commission-chair@demo.test", "Claire", "Lefebvre", [Role.COMMISSION_MEMBER], []),
+    ("commission-member-1@demo.test", "Marc", "Roux", [Role.COMMISSION_MEMBER], []),
+    ("commission-member-2@demo.test", "Nadia", "Fournier", [Role.COMMISSION_MEMBER], []),
+    ("ministry@demo.test", "Michel", "Girard", [Role.MINISTRY], []),
+    ("admin@demo.test", "Anne", "Bonnet", [Role.ADMIN], []),
+]
+
+DEMO_ORGANISATIONS = [
+    ("editor-a@demo.test", "Santé Connectée SAS", "812345676", "12 rue de la Paix", "75002",
+     "Paris"),
+    ("editor-b@demo.test", "Bien-Être Numérique SARL", "843219874", "3 quai Saint-Antoine",
+     "69002", "Lyon"),
+]
+
+#: The path that leads a dossier from draft to each state.
+PATHS = {
+    S.DRAFT: [],
+    S.SUBMITTED: ["submit"],
+    S.INCOMPLETE: ["submit", "declare_incomplete"],
+    S.UNDER_EVALUATION: ["submit", "assign", "start_evaluation"],
+    S.COMPLEMENTS_REQUESTED: ["submit", "assign", "start_evaluation", "request_complements"],
+    S.EVALUATED: ["submit", "assign", "start_evaluation", "complete_evaluation"],
+}
+PATHS[S.IN_COMMISSION] = PATHS[S.EVALUATED] + ["schedule"]
+PATHS[S.OPINION_FAVORABLE] = PATHS[S.IN_COMMISSION] + ["opinion_favorable"]
+PATHS[S.OPINION_RESERVED] = PATHS[S.IN_COMMISSION] + ["opinion_reserved"]
+PATHS[S.OPINION_UNFAVORABLE] = PATHS[S.IN_COMMISSION] + ["opinion_unfavorable"]
+PATHS[S.REFERENCED] = PATHS[S.OPINION_FAVORABLE] + ["decide_referenced"]
+PATHS[S.REFUSED] = PATHS[S.OPINION_UNFAVORABLE] + ["decide_refused"]
+PATHS[S.PUBLISHED] = PATHS[S.REFERENCED] + ["convention", "publish"]
+PATHS[S.SUSPENDED] = PATHS[S.PUBLISHED] + ["suspend"]
+PATHS[S.DEREFERENCED] = PATHS[S.PUBLISHED] + ["dereference"]
+PATHS[S.WITHDRAWN] = ["submit", "withdraw"]
+
+DEMO_SERVICE_NAMES = {
+    S.DRAFT: "CardioSuivi",
+    S.SUBMITTED: "DiabèteFacile",
+    S.INCOMPLETE: "AllergoScope",
+    S.UNDER_EVALUATION: "SommeilPlus",
+    S.COMPLEMENTS_REQUESTED: "TensioNote",
+    S.EVALUATED: "GrossesseSereine",
+    S.IN_COMMISSION: "AsthmeContrôle",
+    S.OPINION_FAVORABLE: "VaccinRappel",
+    S.OPINION_RESERVED: "NutriSanté",
+    S.OPINION_UNFAVORABLE: "MigraineJournal",
+    S.REFERENCED: "PasÀPas",
+    S.REFUSED: "ZenStress",
+    S.PUBLISHED: "MonCarnetBébé",
+    S.SUSPENDED: "DosSansDouleur",
+    S.DEREFERENCED: "AudioTest",
+    S.WITHDRAWN: "ChronoMédoc",
+}
+
+
+def seed_users() -> dict[str, object]:
+    User = get_user_model()
+    people = {}
+    for email, first, last, roles, domains in DEMO_PEOPLE:
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"first_name": first, "last_name": last}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        for role in roles:
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+        for domain in domains:
+            ExpertScope.objects.get_or_create(expert=user, domain=domain)
+        if user.must_use_mfa and not Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+        people[email] = user
+    return people
+
+
+def seed_organisations(people) -> list[Organisation]:
+    organisations = []
+    for owner, name, siren, street, postal_code, city in DEMO_ORGANISATIONS:
+        organisation, _created = Organisation.objects.get_or_create(
+            siren=siren,
+            defaults={"name": name, "street": street, "postal_code": postal_code, "city": city},
+        )
+        Membership.objects.get_or_create(organisation=organisation, user=people[owner])
+        organisations.append(organisation)
+    return organisations
+
+
+def seed_session(people) -> CommissionSession:
+    session, _created = CommissionSession.objects.get_or_create(
+        title="Commission de référencement — séance de démonstration",
+        defaults={"date": timezone.localdate() + timedelta(days=14)},
+    )
+    for email, is_chair in [
+        ("commission-chair@demo.test", True),
+        ("commission-member-1@demo.test", False),
+        ("commission-member-2@demo.test", False),
+    ]:
+        SessionMember.objects.get_or_create(
+            session=session, user=people[email], defaults={"is_chair": is_chair}
+        )
+    return session
+
+
+def experts_by_domain(people) -> dict[str, object]:
+    return {
+        scope.domain: scope.expert
+        for scope in ExpertScope.objects.filter(expert__in=people.values()).select_related(
+            "expert"
+        )
+    }
+
+
+def run_step(step, dossier, people, session):
+    instructor = people["instructor@demo.test"]
+    editor = dossier.created_by
+    chair = people["commission-chair@demo.test"]
+    ministry = people["ministry@demo.test"]
+    admin = people["admin@demo.test"]
+    if step == "assign":
+        experts = experts_by_domain(people)
+        for domain in applicable_domains(dossier):
+            Assignment.objects.get_or_create(
+                dossier=dossier, domain=domain, defaults={"expert": experts[domain]}
+            )
+        return dossier
+    if step == "convention":
+        Dossier.objects.filter(pk=dossier.pk).update(convention_signed_at=timezone.now())
+        dossier.refresh_from_db()
+        return dossier
+    steps = {
+        "submit": lambda: t.dossier_submit(dossier=dossier, actor=editor),
+        "declare_incomplete": lambda: t.dossier_declare_incomplete(
+            dossier=dossier, actor=instructor,
+            comment="L'analyse d'impact (AIPD) n'est pas jointe au dossier.",
+        ),
+        "start_evaluation": lambda: t.dossier_start_evaluation(dossier=dossier, actor=instructor),
+        "request_complements": lambda: t.dossier_request_complements(
+            dossier=dossier, actor=instructor,
+            comment="Merci de préciser la durée de conservation des données de mesure.",
+        ),
+        "complete_evaluation": lambda: t.dossier_complete_evaluation(
+            dossier=dossier, actor=instructor
+        ),
+        "schedule": lambda: t.dossier_schedule(dossier=dossier, actor=instructor, session=session),
+        "opinion_favorable": lambda: t.dossier_record_opinion(
+            dossier=dossier, actor=chair, opinion=Opinion.FAVORABLE
+        ),
+        "opinion_reserved": lambda: t.dossier_record_opinion(
+            dossier=dossier, actor=chair, opinion=Opinion.FAVORABLE_SUSPENSIVE,
+            reservations="Fournir l'attestation d'hébergement HDS à jour.",
+        ),
+        "opinion_unfavorable": lambda: t.dossier_record_opinion(
+            dossier=dossier, actor=chair, opinion=Opinion.UNFAVORABLE,
+            comment="Exigences bloquantes de sécurité non satisfaites.",
+        ),
+        "decide_referenced": lambda: t.dossier_decide(
+            dossier=dossier, actor=ministry, outcome=DecisionOutcome.REFERENCED
+        ),
+        "decide_refused": lambda: t.dossier_decide(
+            dossier=dossier, actor=ministry, outcome=DecisionOutcome.REFUSED,
+            comment="Conformément à l'avis défavorable de la commission.",
+        ),
+        "publish": lambda: t.dossier_publish(dossier=dossier, actor=admin),
+        "suspend": lambda: t.dossier_suspend(
+            dossier=dossier, actor=admin, comment="Signalements d'usagers en cours d'analyse."
+        ),
+        "dereference": lambda: t.dossier_dereference(
+            dossier=dossier, actor=ministry, comment="Le service a cessé son activité."
+        ),
+        "withdraw": lambda: t.dossier_withdraw(
+            dossier=dossier, actor=editor, comment="Nous retirons notre candidature."
+        ),
+    }
+    return steps[step]()
+
+
+@transaction.atomic
+def seed_demo() -> dict:
+    people = seed_users()
+    organisations = seed_organisations(people)
+    session = seed_session(people)
+    created = 0
+    for index, (state, name) in enumerate(DEMO_SERVICE_NAMES.items()):
+        organisation = organisations[index % 2]
+        owner = people[DEMO_ORGANISATIONS[index % 2][0]]
+        service, _new = Service.objects.get_or_create(
+            organisation=organisation,
+            name=name,
+            defaults={
+                "short_description": f"{name} : service numérique de démonstration.",
+                "requests_data_exchange": index % 3 == 0,
+            },
+        )
+        if service.dossiers.exists():
+            continue
+        dossier = dossier_create(actor=owner, service=service)
+        for step in PATHS[state]:
+            dossier = run_step(step, dossier, people, session)
+        assert dossier.state == state, (dossier.state, state)
+        created += 1
+    return {"people": people, "organisations": organisations, "dossiers_created": created}

@@ -1,0 +1,112 @@
+"""Reads on dossiers: who sees which ones, and what a user may do on one."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from portal.accounts.roles import Role
+from reviews.models import AgendaItem, Assignment
+
+from ..enums import DossierState
+from ..guards import condition_reason
+from ..models import Dossier
+
+S = DossierState
+
+#: The ministry sees dossiers from the commission's opinion on.
+MINISTRY_STATES = (
+    S.OPINION_FAVORABLE,
+    S.OPINION_RESERVED,
+    S.OPINION_UNFAVORABLE,
+    S.REFERENCED,
+    S.REFUSED,
+    S.PUBLISHED,
+    S.SUSPENDED,
+    S.DEREFERENCED,
+)
+
+
+def visibility_by_role(user) -> dict[str, Q]:
+    """One filter per role the user holds: the dossiers that role lets them see."""
+    from portal.organisations.models import Membership
+
+    filters = {}
+    if user.has_role(Role.EDITOR):
+        filters[Role.EDITOR] = Q(
+            service__organisation_id__in=Membership.objects.filter(user=user).values(
+                "organisation_id"
+            )
+        )
+    if user.has_role(Role.INSTRUCTOR):
+        filters[Role.INSTRUCTOR] = ~Q(state=S.DRAFT)
+    if user.has_role(Role.EXPERT):
+        filters[Role.EXPERT] = Q(
+            pk__in=Assignment.objects.filter(expert=user).values("dossier_id")
+        )
+    if user.has_role(Role.COMMISSION_MEMBER):
+        filters[Role.COMMISSION_MEMBER] = Q(
+            pk__in=AgendaItem.objects.filter(session__members__user=user).values("dossier_id")
+        )
+    if user.has_role(Role.MINISTRY):
+        filters[Role.MINISTRY] = Q(state__in=MINISTRY_STATES)
+    if user.has_role(Role.ADMIN):
+        filters[Role.ADMIN] = ~Q(state=S.DRAFT)
+    return filters
+
+
+def dossiers_for_list(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("service__organisation").order_by("-updated_at", "-pk")
+
+
+def dossiers_visible_to(user) -> QuerySet[Dossier]:
+    """Every dossier the user may open; any other answers 404."""
+    if not user.is_authenticated or not user.is_active:
+        return Dossier.objects.none()
+    filters = list(visibility_by_role(user).values())
+    if not filters:
+        return Dossier.objects.none()
+    combined = filters[0]
+    for extra in filters[1:]:
+        combined |= extra
+    return Dossier.objects.filter(combined)
+
+
+def dossiers_for_role(user, role: str) -> QuerySet[Dossier]:
+    condition = visibility_by_role(user).get(role)
+    if condition is None:
+        return Dossier.objects.none()
+    return dossiers_for_list(Dossier.objects.filter(condition))
+
+
+@dataclass
+class Action:
+    """A transition the user holds the right to take, and why it is blocked if it is."""
+
+    name: str
+    label: str
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
+
+
+def dossier_actions(*, dossier: Dossier, user) -> list[Action]:
+    """Transitions from the current state that `user` is entitled to, each with its blockers."""
+    from .workflow import TRANSITIONS
+
+    actions = []
+    state_field = Dossier._meta.get_field("state")
+    for transition in state_field.get_all_transitions(Dossier):
+        if transition.source != dossier.state and transition.source != "*":
+            continue
+        if not transition.has_perm(dossier, user):
+            continue
+        reasons = [
+            reason
+            for condition in transition.conditions
+            if (reason := condition_reason(condition, dossier))
+        ]
+        actions.append(Action(transition.name, TRANSITIONS[transition.name].label, reasons))
+    return sorted(actions, key=lambda a: TRANSITIONS[a.name].order)
+

@@ -1,0 +1,192 @@
+"""One service per transition. Each runs in a transaction with the dossier row locked, checks
+permission and guards, applies the transition, saves, appends the audit row, and queues the
+e-mails for after the commit. This is the only code that changes a dossier's state."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from ..enums import DossierState
+from ..guards import condition_reason
+from ..models import Dossier, TransitionLog
+from ..models.dossier import InvalidTransitionArgument
+from .exceptions import (
+    TransitionBlocked,
+    TransitionConflict,
+    TransitionForbidden,
+    TransitionInvalid,
+    TransitionNotAvailable,
+)
+from .notifications import notify_transition
+
+
+def append_log(*, dossier: Dossier, transition: str, from_state: str, to_state: str, actor,
+               comment: str = "") -> TransitionLog:
+    """Append one audit row chained to the dossier's previous one (caller holds the row lock)."""
+    previous = (
+        TransitionLog.objects.filter(dossier=dossier).order_by("-seq").only("seq", "hash").first()
+    )
+    log = TransitionLog(
+        dossier=dossier,
+        seq=previous.seq + 1 if previous else 1,
+        transition=transition,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        comment=comment,
+        created_at=timezone.now(),
+        prev_hash=previous.hash if previous else "",
+    )
+    log.hash = log.compute_hash()
+    log.save()
+    return log
+
+
+def _apply(name: str, *, dossier: Dossier, actor, comment: str = "", on_applied=None,
+           **kwargs) -> Dossier:
+    """Run transition `name`; `on_applied(dossier)` writes what the transition brings with it
+    (in the same transaction, before the audit row and the e-mails)."""
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        try:
+            locked = Dossier.objects.select_for_update().select_related("service").get(
+                pk=dossier.pk
+            )
+        except Dossier.DoesNotExist:
+            raise TransitionNotAvailable(_("Ce dossier n'existe plus.")) from None
+        if locked.state != dossier.state:
+            raise TransitionConflict(
+                _(
+                    "Le dossier a été modifié par quelqu'un d'autre entre-temps (il est "
+                    "maintenant « %(state)s »). Rechargez la page avant de recommencer."
+                )
+                % {"state": DossierState(locked.state).label}
+            )
+        method = getattr(locked, name)
+        meta = method._django_fsm
+        source = locked.state
+        transition = meta.get_transition(source)
+        if transition is None or not meta.has_transition(source):
+            raise TransitionNotAvailable(
+                _("L'action « %(action)s » n'est pas possible sur un dossier « %(state)s ».")
+                % {"action": action_label(name), "state": DossierState(source).label}
+            )
+        if not transition.has_perm(locked, actor):
+            raise TransitionForbidden(
+                _("Vous n'avez pas le droit d'effectuer l'action « %(action)s » sur ce dossier.")
+                % {"action": action_label(name)}
+            )
+        reasons = [r for c in transition.conditions if (r := condition_reason(c, locked))]
+        if reasons:
+            raise TransitionBlocked([r or _("Une condition n'est pas remplie.") for r in reasons])
+        try:
+            method(**kwargs)
+        except InvalidTransitionArgument as exc:
+            raise TransitionInvalid(str(exc)) from exc
+        try:
+            locked.save()
+        except ConcurrentTransition:
+            raise TransitionConflict(
+                _("Le dossier a été modifié par quelqu'un d'autre entre-temps. "
+                  "Rechargez la page avant de recommencer.")
+            ) from None
+        if on_applied is not None:
+            on_applied(locked)
+        log = append_log(
+            dossier=locked,
+            transition=name,
+            from_state=source,
+            to_state=locked.state,
+            actor=actor,
+            comment=comment,
+        )
+        notify_transition(log=log, dossier=locked)
+    return locked
+
+
+def action_label(name: str) -> str:
+    from .workflow import TRANSITIONS
+
+    return str(TRANSITIONS[name].label)
+
+
+def dossier_submit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return _apply("submit", dossier=dossier, actor=actor, comment=comment, now=timezone.now())
+
+
+def dossier_resubmit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return _apply("resubmit", dossier=dossier, actor=actor, comment=comment, now=timezone.now())
+
+
+def dossier_provide_complements(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return _apply("provide_complements", dossier=dossier, actor=actor, comment=comment)
+
+
+def dossier_withdraw(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return _apply("withdraw", dossier=dossier, actor=actor, comment=comment)
+
+
+def dossier_declare_incomplete(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return _apply("declare_incomplete", dossier=dossier, actor=actor, comment=comment)
+
+
+def dossier_start_evaluation(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return _apply("start_evaluation", dossier=dossier, actor=actor, comment=comment)
+
+
+def dossier_request_complements(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return _apply("request_complements", dossier=dossier, actor=actor, comment=comment)
+
+
+def dossier_complete_evaluation(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return _apply("complete_evaluation", dossier=dossier, actor=actor, comment=comment)
+
+
+def dossier_schedule(*, dossier: Dossier, actor, session, comment: str = "") -> Dossier:
+    """Put the dossier on the agenda of a commission session."""
+    from reviews.models import AgendaItem
+
+    def add_to_agenda(locked):
+        position = AgendaItem.objects.filter(session=session).count() + 1
+        AgendaItem.objects.create(session=session, dossier=locked, position=position)
+
+    return _apply(
+        "schedule", dossier=dossier, actor=actor, comment=comment, on_applied=add_to_agenda
+    )
+
+
+def dossier_lift_reservations(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return _apply("lift_reservations", dossier=dossier, actor=actor, comment=comment)
+
+
+def dossier_record_opinion(*, dossier: Dossier, actor, opinion: str, reservations: str = "",
+                           comment: str = "") -> Dossier:
+    return _apply(
+        "record_opinion",
+        dossier=dossier,
+        actor=actor,
+        comment=comment,
+        opinion=opinion,
+        reservations=reservations.strip(),
+    )
+
+
+def dossier_decide(*, dossier: Dossier, actor, outcome: str, comment: str = "") -> Dossier:
+    return _apply("decide", dossier=dossier, actor=actor, comment=comment, outcome=outcome)
+
+
+def dossier_publish(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return _apply("publish", dossier=dossier, actor=actor, comment=comment)
+
+
+def dossier_suspend(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return _apply("suspend", dossier=dossier, actor=actor, comment=comment)
+
+
+def dossier_reinstate(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return _apply("reinstate", dossier=dossier, actor=actor, comment=comment)
+
+
+def dossier_dereference(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return _apply("dereference", dossier=dossier, actor=actor, comment=comment)

@@ -1,0 +1,68 @@
+"""Guards: conditions on transitions that can say, in French, why they block.
+
+A guard wraps a check `dossier -> str | None` returning None when the transition may proceed and
+otherwise the reason it may not. django-fsm calls the guard as a plain condition (truthy = met);
+the dossier page calls `reason()` to tell the user what is missing.
+"""
+
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
+
+from .enums import BASE_DOMAINS, DATA_EXCHANGE_DOMAINS
+
+
+class Guard:
+    def __init__(self, check: Callable[[object], str | None]):
+        self.check = check
+        self.__name__ = check.__name__
+        self.__doc__ = check.__doc__
+
+    def __call__(self, dossier) -> bool:
+        return self.check(dossier) is None
+
+    def reason(self, dossier) -> str | None:
+        return self.check(dossier)
+
+    def __repr__(self):
+        return f"<Guard {self.__name__}>"
+
+
+def condition_reason(condition, dossier) -> str | None:
+    """Why `condition` blocks `dossier` (None when it is met); plain callables get a generic text."""
+    if isinstance(condition, Guard):
+        return condition.reason(dossier)
+    return None if condition(dossier) else _("Une condition n'est pas remplie.")
+
+
+def guard(check: Callable[[object], str | None]) -> Guard:
+    return Guard(check)
+
+
+def applicable_domains(dossier) -> tuple[str, ...]:
+    if dossier.service.requests_data_exchange:
+        return BASE_DOMAINS + DATA_EXCHANGE_DOMAINS
+    return BASE_DOMAINS
+
+
+@guard
+def has_expert_on_every_domain(dossier) -> str | None:
+    """`start_evaluation` needs an expert assigned on every applicable domain."""
+    assigned = set(dossier.assignments.values_list("domain", flat=True))
+    missing = [d for d in applicable_domains(dossier) if d not in assigned]
+    if not missing:
+        return None
+    from .enums import Domain
+
+    labels = ", ".join(str(Domain(d).label) for d in missing)
+    return _("Impossible de lancer l'évaluation : aucun expert affecté pour %(domains)s.") % {
+        "domains": labels
+    }
+
+
+@guard
+def has_signed_convention(dossier) -> str | None:
+    """`publish` needs the convention signed by the editor."""
+    if dossier.convention_signed_at:
+        return None
+    return _("Impossible de publier : la convention signée n'a pas été enregistrée.")

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from applications.domain.demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_TOTP_SECRET, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Crée les comptes, organisations et dossiers de démonstration (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Autorise l'exécution quand DEBUG est désactivé.",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refus : DEBUG est désactivé (environnement de production ?). "
+                "Relancez avec --force si vous êtes certain de vouloir des données de démonstration."
+            )
+        result = seed_demo()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Données de démonstration prêtes ({result['dossiers_created']} dossier(s) créé(s))."
+            )
+        )
+        self.stdout.write(f"Mot de passe commun : {DEMO_PASSWORD}")
+        self.stdout.write(f"Secret TOTP des comptes de l'équipe : {DEMO_TOTP_SECRET}")
+        for email, *_rest in DEMO_PEOPLE:
+            self.stdout.write(f"  {email}")

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("comptes/", include("allauth.urls")),
+    path("organisations/", include("portal.organisations.urls")),
+    path("dossiers/", include("applications.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("gestion-technique/", admin.site.urls),
+]

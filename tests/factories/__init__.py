@@ -1,0 +1,20 @@
+from .people import (
+    OrganisationFactory,
+    UserFactory,
+    editor,
+    expert,
+    member_of,
+    staff_user,
+)
+from .dossiers import ServiceFactory, dossier_in_state
+
+__all__ = [
+    "OrganisationFactory",
+    "ServiceFactory",
+    "UserFactory",
+    "dossier_in_state",
+    "editor",
+    "expert",
+    "member_of",
+    "staff_user",
+]

@@ -1,0 +1,139 @@
+"""Dossiers in any state, brought there through the real services (so audit chains are real)."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from applications.domain.dossiers import dossier_create
+from applications.enums import DecisionOutcome, DossierState, Opinion
+from applications.guards import applicable_domains
+from applications.models import Dossier, Service
+from reviews.models import Assignment, CommissionSession, SessionMember
+
+from .people import OrganisationFactory, editor, expert, staff_user
+
+S = DossierState
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Service santé {n}")
+    short_description = "Un service de test."
+
+
+class Cast:
+    """The people around one dossier: its editor, an instructor, experts, a session, ministry…"""
+
+    def __init__(self, organisation):
+        self.editor = editor(organisation)
+        self.instructor = staff_user("instructor")
+        self.experts = {}
+        self.chair = staff_user("commission_member")
+        self.member = staff_user("commission_member")
+        self.ministry = staff_user("ministry")
+        self.admin = staff_user("admin")
+        self.session = CommissionSession.objects.create(
+            title="Séance de test", date=timezone.localdate() + timedelta(days=7)
+        )
+        SessionMember.objects.create(session=self.session, user=self.chair, is_chair=True)
+        SessionMember.objects.create(session=self.session, user=self.member)
+
+    def assign_experts(self, dossier):
+        for domain in applicable_domains(dossier):
+            person = expert(domain)
+            self.experts[domain] = person
+            Assignment.objects.create(dossier=dossier, expert=person, domain=domain)
+
+
+def _path(state):
+    base = {
+        S.DRAFT: [],
+        S.SUBMITTED: ["submit"],
+        S.INCOMPLETE: ["submit", "declare_incomplete"],
+        S.UNDER_EVALUATION: ["submit", "assign", "start_evaluation"],
+        S.WITHDRAWN: ["submit", "withdraw"],
+    }
+    if state in base:
+        return base[state]
+    evaluated = _path(S.UNDER_EVALUATION) + ["complete_evaluation"]
+    in_commission = evaluated + ["schedule"]
+    return {
+        S.COMPLEMENTS_REQUESTED: _path(S.UNDER_EVALUATION) + ["request_complements"],
+        S.EVALUATED: evaluated,
+        S.IN_COMMISSION: in_commission,
+        S.OPINION_FAVORABLE: in_commission + ["favorable"],
+        S.OPINION_RESERVED: in_commission + ["reserved"],
+        S.OPINION_UNFAVORABLE: in_commission + ["unfavorable"],
+        S.REFERENCED: in_commission + ["favorable", "referenced"],
+        S.REFUSED: in_commission + ["unfavorable", "refused"],
+        S.PUBLISHED: in_commission + ["favorable", "referenced", "convention", "publish"],
+        S.SUSPENDED: in_commission + ["favorable", "referenced", "convention", "publish",
+                                      "suspend"],
+        S.DEREFERENCED: in_commission + ["favorable", "referenced", "convention", "publish",
+                                         "dereference"],
+    }[state]
+
+
+def dossier_in_state(state, *, organisation=None, requests_data_exchange=False):
+    """Return (dossier, cast) with the dossier brought to `state` by the real services."""
+    from applications.domain import transitions as t
+
+    organisation = organisation or OrganisationFactory()
+    cast = Cast(organisation)
+    service = ServiceFactory(
+        organisation=organisation, requests_data_exchange=requests_data_exchange
+    )
+    dossier = dossier_create(actor=cast.editor, service=service)
+    steps = {
+        "submit": lambda d: t.dossier_submit(dossier=d, actor=cast.editor),
+        "declare_incomplete": lambda d: t.dossier_declare_incomplete(
+            dossier=d, actor=cast.instructor, comment="Pièce manquante."
+        ),
+        "assign": lambda d: cast.assign_experts(d) or d,
+        "start_evaluation": lambda d: t.dossier_start_evaluation(dossier=d, actor=cast.instructor),
+        "request_complements": lambda d: t.dossier_request_complements(
+            dossier=d, actor=cast.instructor, comment="Précisez."
+        ),
+        "complete_evaluation": lambda d: t.dossier_complete_evaluation(
+            dossier=d, actor=cast.instructor
+        ),
+        "schedule": lambda d: t.dossier_schedule(
+            dossier=d, actor=cast.instructor, session=cast.session
+        ),
+        "favorable": lambda d: t.dossier_record_opinion(
+            dossier=d, actor=cast.chair, opinion=Opinion.FAVORABLE
+        ),
+        "reserved": lambda d: t.dossier_record_opinion(
+            dossier=d, actor=cast.chair, opinion=Opinion.FAVORABLE_SUSPENSIVE,
+            reservations="Attestation HDS à fournir.",
+        ),
+        "unfavorable": lambda d: t.dossier_record_opinion(
+            dossier=d, actor=cast.chair, opinion=Opinion.UNFAVORABLE
+        ),
+        "referenced": lambda d: t.dossier_decide(
+            dossier=d, actor=cast.ministry, outcome=DecisionOutcome.REFERENCED
+        ),
+        "refused": lambda d: t.dossier_decide(
+            dossier=d, actor=cast.ministry, outcome=DecisionOutcome.REFUSED
+        ),
+        "convention": _sign_convention,
+        "publish": lambda d: t.dossier_publish(dossier=d, actor=cast.admin),
+        "suspend": lambda d: t.dossier_suspend(dossier=d, actor=cast.admin, comment="Audit."),
+        "dereference": lambda d: t.dossier_dereference(
+            dossier=d, actor=cast.ministry, comment="Fin."
+        ),
+        "withdraw": lambda d: t.dossier_withdraw(dossier=d, actor=cast.editor),
+    }
+    for step in _path(state):
+        dossier = steps[step](dossier)
+    assert dossier.state == state
+    return Dossier.objects.get(pk=dossier.pk), cast
+
+
+def _sign_convention(dossier):
+    Dossier.objects.filter(pk=dossier.pk).update(convention_signed_at=timezone.now())
+    return Dossier.objects.get(pk=dossier.pk)
