@@ -14,5 +14,17 @@ def collected_static(django_test_environment):
 
 
 @pytest.fixture(autouse=True)
-def _no_sent_mail_leak(settings):
+def _test_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Production hashing costs ~0.3 s a password; tests create many people.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache is the real Redis: rate-limit counters must not leak from one test to another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth.models import Group
 
+from portal.notifications.services import outbox_enqueue
+
 from .roles import Role
 
 
@@ -13,3 +15,8 @@ class AccountAdapter(DefaultAccountAdapter):
             group, _created = Group.objects.get_or_create(name=Role.EDITOR)
             user.groups.add(group)
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        """Account e-mails (address verification, password reset) go through the outbox too."""
+        message = self.render_mail(template_prefix, email, context)
+        outbox_enqueue(to=email, subject=message.subject, body=message.body)

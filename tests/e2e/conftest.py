@@ -1,0 +1,191 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Every page a journey reaches is also checked with axe-core (shipped inside axe-playwright-python,
+so it works offline).
+"""
+
+import io
+import os
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.core.management import call_command
+from django.test.utils import override_settings
+from pytest_django.live_server_helper import LiveServer
+
+from applications.domain.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a browser downloaded by `playwright install`."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="package", autouse=True)
+def collected_static(django_test_environment):
+    """Overrides tests/conftest.py's fixture for the journeys: the same hashed file names, served
+    by WhiteNoise from STATIC_ROOT, but without WhiteNoise's gzip/brotli variants, which take
+    ≈ 35 s to compute for the DSFR's 1,600 files and change nothing a browser renders."""
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield
+
+
+@pytest.fixture(scope="package")
+def live_server(request, collected_static):
+    """pytest-django's live server, with static files served as in production.
+
+    pytest-django wraps the server in staticfiles' StaticFilesHandler, which looks files up with
+    the finders: it knows no hashed name, so every stylesheet and script would answer 404 and axe
+    would check an unstyled page. Passing requests straight to the WSGI application lets
+    WhiteNoise serve the collected files.
+    """
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = _no_static_handler
+    server.start()
+    yield server
+    server.stop()
+
+
+def _no_static_handler(application):
+    return application
+
+
+@pytest.fixture
+def demo_data(transactional_db, settings):
+    """The demo people, organisations and dossiers, committed so that the live server sees them.
+
+    A fast password hasher (for the 12 demo accounts) keeps each journey's setup short; the live
+    server runs in this process, so it verifies passwords with the same setting.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+
+
+#: Per page: the stylesheets, scripts, fonts and images that did not load or were blocked.
+_ASSET_PROBLEMS = {}
+_ASSET_TYPES = {"stylesheet", "script", "font", "image"}
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, watched for assets that fail to load or that the browser blocks
+    (a wrong Subresource Integrity hash, a 404 on a hashed static file...)."""
+    problems = []
+
+    def on_response(response):
+        if response.request.resource_type in _ASSET_TYPES and response.status >= 400:
+            problems.append(f"HTTP {response.status}: {response.url}")
+
+    def on_request_failed(request):
+        if request.resource_type in _ASSET_TYPES:
+            problems.append(f"{request.failure}: {request.url}")
+
+    def on_console(message):
+        if message.type == "error" and "integrity" in message.text:
+            problems.append(message.text)
+
+    page.on("response", on_response)
+    page.on("requestfailed", on_request_failed)
+    page.on("console", on_console)
+    _ASSET_PROBLEMS[page] = problems
+    yield page
+    del _ASSET_PROBLEMS[page]
+
+
+def assert_page_styled(page):
+    """axe judges contrast, focus and layout on the rendered page: the DSFR must be applied."""
+    page.wait_for_load_state("load")
+    problems = list(dict.fromkeys(_ASSET_PROBLEMS.get(page, [])))
+    if any("integrity" in problem for problem in problems):
+        # The manifest storage rewrites the url(...) inside the DSFR's CSS when it hashes file
+        # names, so the checksums django-dsfr ships no longer match what STATIC_ROOT serves.
+        problems.append(
+            "hint: set DSFR_USE_INTEGRITY_CHECKSUMS = False in portal/settings.py"
+            " (same-origin files: Subresource Integrity adds nothing there)"
+        )
+    assert not problems, "assets not loaded or blocked during this journey:\n" + "\n".join(problems)
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "Marianne" in font, f"the DSFR stylesheet is not applied on {page.url} ({font})"
+
+
+_AXE = Axe()
+
+
+def assert_no_axe_violations(page):
+    """Run axe-core on the page as it is now (styled by the DSFR); fail with every violation and
+    where it is."""
+    assert_page_styled(page)
+    results = _AXE.run(page)
+    violations = results.response["violations"]
+    if not violations:
+        return
+    lines = [f"axe found {len(violations)} violation(s) on {page.url}:"]
+    for violation in violations:
+        targets = "; ".join(
+            " ".join(str(part) for part in node["target"]) for node in violation["nodes"]
+        )
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']} — {targets}"
+        )
+    pytest.fail("\n".join(lines), pytrace=False)
+
+
+def _current_totp_code() -> str:
+    """The demo TOTP code, computed as allauth does; when the current period is about to end,
+    wait for the next one so that the server still accepts the code when the form arrives."""
+    period = settings.MFA_TOTP_PERIOD
+    if period - time.time() % period < 3:
+        time.sleep(period - time.time() % period + 0.1)
+    counter = int(time.time()) // period
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
+
+
+def login(page, live_server, email, totp=False, password=DEMO_PASSWORD, check_accessibility=False):
+    """Sign in through allauth's login form and, for staff, the TOTP step that follows; with
+    check_accessibility, axe checks each of these pages before it is filled in."""
+    page.goto(f"{live_server.url}/comptes/login/")
+    if check_accessibility:
+        assert_no_axe_violations(page)
+    form = page.locator("form").filter(has=page.locator("input[name=login]"))
+    form.locator("input[name=login]").fill(email)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit]").click()
+    if totp:
+        page.wait_for_url("**/comptes/2fa/authenticate/")
+        if check_accessibility:
+            assert_no_axe_violations(page)
+        code_form = page.locator("form").filter(has=page.locator("input[name=code]"))
+        code_form.locator("input[name=code]").fill(_current_totp_code())
+        # The form's other submit button ("Annuler") belongs to the logout form (form=…).
+        code_form.locator("button[type=submit]:not([form])").click()
+    page.wait_for_url(f"{live_server.url}/")
