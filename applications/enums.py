@@ -37,11 +37,13 @@ BEFORE_DECISION = (
     DossierState.OPINION_UNFAVORABLE,
 )
 
+
 #: The commission's four opinions and the state each one leads to.
 class Opinion(models.TextChoices):
     FAVORABLE = "favorable", _("Favorable")
-    FAVORABLE_NON_SUSPENSIVE = "favorable_non_suspensive", _(
-        "Favorable avec réserves non suspensives"
+    FAVORABLE_NON_SUSPENSIVE = (
+        "favorable_non_suspensive",
+        _("Favorable avec réserves non suspensives"),
     )
     FAVORABLE_SUSPENSIVE = "favorable_suspensive", _("Favorable avec réserves suspensives")
     UNFAVORABLE = "unfavorable", _("Défavorable")

@@ -29,7 +29,9 @@ class Guard:
 
 
 def condition_reason(condition, dossier) -> str | None:
-    """Why `condition` blocks `dossier` (None when it is met); plain callables get a generic text."""
+    """Why `condition` blocks `dossier`, or None when it is met.
+
+    Plain callables get a generic text."""
     if isinstance(condition, Guard):
         return condition.reason(dossier)
     return None if condition(dossier) else _("Une condition n'est pas remplie.")

@@ -84,6 +84,9 @@ TEMPLATES = [
     },
 ]
 FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+# collectstatic rewrites url(...) inside the DSFR's CSS (hashed names), so django-dsfr's fixed
+# subresource-integrity hashes would no longer match and browsers would block the stylesheets.
+DSFR_USE_INTEGRITY_CHECKSUMS = False
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
@@ -187,7 +190,8 @@ EMAIL_CONFIG = env.email_url(
 )
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str(
-    "DEFAULT_FROM_EMAIL", default="Référencement Mon espace santé <ne-pas-repondre@referencement.example>"
+    "DEFAULT_FROM_EMAIL",
+    default="Référencement Mon espace santé <ne-pas-repondre@referencement.example>",
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

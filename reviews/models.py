@@ -47,9 +47,7 @@ class CommissionSession(models.Model):
 
 
 class SessionMember(models.Model):
-    session = models.ForeignKey(
-        CommissionSession, on_delete=models.CASCADE, related_name="members"
-    )
+    session = models.ForeignKey(CommissionSession, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commission_seats"
     )

@@ -37,7 +37,10 @@ DEMO_PEOPLE = [
     ("expert-ethics@demo.test", "Élise", "Moreau", [Role.EXPERT], [Domain.ETHICS]),
     ("expert-rgpd@demo.test", "Romain", "Simon", [Role.EXPERT], [Domain.RGPD]),
     (
-        "expert-data-exchange@demo.test", "Sophie", "Laurent", [Role.EXPERT],
+        "expert-data-exchange@demo.test",
+        "Sophie",
+        "Laurent",
+        [Role.EXPERT],
         [Domain.DATA_EXCHANGE_SECURITY, Domain.DATA_EXCHANGE_RGPD],
     ),
     ("commission-chair@demo.test", "Claire", "Lefebvre", [Role.COMMISSION_MEMBER], []),
@@ -48,10 +51,22 @@ DEMO_PEOPLE = [
 ]
 
 DEMO_ORGANISATIONS = [
-    ("editor-a@demo.test", "Santé Connectée SAS", "812345676", "12 rue de la Paix", "75002",
-     "Paris"),
-    ("editor-b@demo.test", "Bien-Être Numérique SARL", "843219874", "3 quai Saint-Antoine",
-     "69002", "Lyon"),
+    (
+        "editor-a@demo.test",
+        "Santé Connectée SAS",
+        "812345676",
+        "12 rue de la Paix",
+        "75002",
+        "Paris",
+    ),
+    (
+        "editor-b@demo.test",
+        "Bien-Être Numérique SARL",
+        "843219874",
+        "3 quai Saint-Antoine",
+        "69002",
+        "Lyon",
+    ),
 ]
 
 #: The path that leads a dossier from draft to each state.
@@ -111,9 +126,10 @@ def seed_users() -> dict[str, object]:
             user.groups.add(Group.objects.get_or_create(name=role)[0])
         for domain in domains:
             ExpertScope.objects.get_or_create(expert=user, domain=domain)
-        if user.must_use_mfa and not Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists():
+        if (
+            user.must_use_mfa
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
             TOTP.activate(user, DEMO_TOTP_SECRET)
         people[email] = user
     return people
@@ -150,9 +166,7 @@ def seed_session(people) -> CommissionSession:
 def experts_by_domain(people) -> dict[str, object]:
     return {
         scope.domain: scope.expert
-        for scope in ExpertScope.objects.filter(expert__in=people.values()).select_related(
-            "expert"
-        )
+        for scope in ExpertScope.objects.filter(expert__in=people.values()).select_related("expert")
     }
 
 
@@ -176,12 +190,14 @@ def run_step(step, dossier, people, session):
     steps = {
         "submit": lambda: t.dossier_submit(dossier=dossier, actor=editor),
         "declare_incomplete": lambda: t.dossier_declare_incomplete(
-            dossier=dossier, actor=instructor,
+            dossier=dossier,
+            actor=instructor,
             comment="L'analyse d'impact (AIPD) n'est pas jointe au dossier.",
         ),
         "start_evaluation": lambda: t.dossier_start_evaluation(dossier=dossier, actor=instructor),
         "request_complements": lambda: t.dossier_request_complements(
-            dossier=dossier, actor=instructor,
+            dossier=dossier,
+            actor=instructor,
             comment="Merci de préciser la durée de conservation des données de mesure.",
         ),
         "complete_evaluation": lambda: t.dossier_complete_evaluation(
@@ -192,18 +208,24 @@ def run_step(step, dossier, people, session):
             dossier=dossier, actor=chair, opinion=Opinion.FAVORABLE
         ),
         "opinion_reserved": lambda: t.dossier_record_opinion(
-            dossier=dossier, actor=chair, opinion=Opinion.FAVORABLE_SUSPENSIVE,
+            dossier=dossier,
+            actor=chair,
+            opinion=Opinion.FAVORABLE_SUSPENSIVE,
             reservations="Fournir l'attestation d'hébergement HDS à jour.",
         ),
         "opinion_unfavorable": lambda: t.dossier_record_opinion(
-            dossier=dossier, actor=chair, opinion=Opinion.UNFAVORABLE,
+            dossier=dossier,
+            actor=chair,
+            opinion=Opinion.UNFAVORABLE,
             comment="Exigences bloquantes de sécurité non satisfaites.",
         ),
         "decide_referenced": lambda: t.dossier_decide(
             dossier=dossier, actor=ministry, outcome=DecisionOutcome.REFERENCED
         ),
         "decide_refused": lambda: t.dossier_decide(
-            dossier=dossier, actor=ministry, outcome=DecisionOutcome.REFUSED,
+            dossier=dossier,
+            actor=ministry,
+            outcome=DecisionOutcome.REFUSED,
             comment="Conformément à l'avis défavorable de la commission.",
         ),
         "publish": lambda: t.dossier_publish(dossier=dossier, actor=admin),

@@ -23,8 +23,14 @@ def new_reference() -> str:
 
 
 @transaction.atomic
-def service_create(*, actor, organisation: Organisation, name: str,
-                   short_description: str = "", requests_data_exchange: bool = False) -> Service:
+def service_create(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    short_description: str = "",
+    requests_data_exchange: bool = False,
+) -> Service:
     if not (r.is_editor.test(actor) and organisation.pk in r.user_organisation_ids(actor)):
         raise PermissionDenied(_("Vous n'êtes pas membre de cette organisation."))
     service = Service(

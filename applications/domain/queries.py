@@ -40,9 +40,7 @@ def visibility_by_role(user) -> dict[str, Q]:
     if user.has_role(Role.INSTRUCTOR):
         filters[Role.INSTRUCTOR] = ~Q(state=S.DRAFT)
     if user.has_role(Role.EXPERT):
-        filters[Role.EXPERT] = Q(
-            pk__in=Assignment.objects.filter(expert=user).values("dossier_id")
-        )
+        filters[Role.EXPERT] = Q(pk__in=Assignment.objects.filter(expert=user).values("dossier_id"))
     if user.has_role(Role.COMMISSION_MEMBER):
         filters[Role.COMMISSION_MEMBER] = Q(
             pk__in=AgendaItem.objects.filter(session__members__user=user).values("dossier_id")
@@ -109,4 +107,3 @@ def dossier_actions(*, dossier: Dossier, user) -> list[Action]:
         ]
         actions.append(Action(transition.name, TRANSITIONS[transition.name].label, reasons))
     return sorted(actions, key=lambda a: TRANSITIONS[a.name].order)
-

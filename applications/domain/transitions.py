@@ -21,8 +21,9 @@ from .exceptions import (
 from .notifications import notify_transition
 
 
-def append_log(*, dossier: Dossier, transition: str, from_state: str, to_state: str, actor,
-               comment: str = "") -> TransitionLog:
+def append_log(
+    *, dossier: Dossier, transition: str, from_state: str, to_state: str, actor, comment: str = ""
+) -> TransitionLog:
     """Append one audit row chained to the dossier's previous one (caller holds the row lock)."""
     previous = (
         TransitionLog.objects.filter(dossier=dossier).order_by("-seq").only("seq", "hash").first()
@@ -43,15 +44,16 @@ def append_log(*, dossier: Dossier, transition: str, from_state: str, to_state: 
     return log
 
 
-def _apply(name: str, *, dossier: Dossier, actor, comment: str = "", on_applied=None,
-           **kwargs) -> Dossier:
+def _apply(
+    name: str, *, dossier: Dossier, actor, comment: str = "", on_applied=None, **kwargs
+) -> Dossier:
     """Run transition `name`; `on_applied(dossier)` writes what the transition brings with it
     (in the same transaction, before the audit row and the e-mails)."""
     comment = (comment or "").strip()
     with transaction.atomic():
         try:
-            locked = Dossier.objects.select_for_update().select_related("service").get(
-                pk=dossier.pk
+            locked = (
+                Dossier.objects.select_for_update().select_related("service").get(pk=dossier.pk)
             )
         except Dossier.DoesNotExist:
             raise TransitionNotAvailable(_("Ce dossier n'existe plus.")) from None
@@ -88,8 +90,10 @@ def _apply(name: str, *, dossier: Dossier, actor, comment: str = "", on_applied=
             locked.save()
         except ConcurrentTransition:
             raise TransitionConflict(
-                _("Le dossier a été modifié par quelqu'un d'autre entre-temps. "
-                  "Rechargez la page avant de recommencer.")
+                _(
+                    "Le dossier a été modifié par quelqu'un d'autre entre-temps. "
+                    "Rechargez la page avant de recommencer."
+                )
             ) from None
         if on_applied is not None:
             on_applied(locked)
@@ -160,8 +164,9 @@ def dossier_lift_reservations(*, dossier: Dossier, actor, comment: str = "") -> 
     return _apply("lift_reservations", dossier=dossier, actor=actor, comment=comment)
 
 
-def dossier_record_opinion(*, dossier: Dossier, actor, opinion: str, reservations: str = "",
-                           comment: str = "") -> Dossier:
+def dossier_record_opinion(
+    *, dossier: Dossier, actor, opinion: str, reservations: str = "", comment: str = ""
+) -> Dossier:
     return _apply(
         "record_opinion",
         dossier=dossier,

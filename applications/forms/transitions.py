@@ -19,6 +19,8 @@ class TransitionForm(DsfrBaseForm):
         if comment_required:
             self.fields["comment"].required = True
             self.fields["comment"].label = _("Motif (obligatoire)")
+            # DsfrBaseForm built the bound fields (and their labels) in its __init__.
+            self._bound_fields_cache.pop("comment", None)
 
     def service_kwargs(self) -> dict:
         return {"comment": self.cleaned_data["comment"]}

@@ -41,9 +41,7 @@ class InvalidTransitionArgument(ValueError):
 class Dossier(ConcurrentTransitionMixin, models.Model):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="dossiers")
     reference = models.CharField(_("référence"), max_length=20, unique=True, editable=False)
-    state = FSMField(
-        _("état"), default=S.DRAFT, choices=S.choices, protected=True, db_index=True
-    )
+    state = FSMField(_("état"), default=S.DRAFT, choices=S.choices, protected=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -57,9 +55,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     decision_outcome = models.CharField(
         _("décision"), max_length=16, choices=DecisionOutcome.choices, blank=True
     )
-    convention_signed_at = models.DateTimeField(
-        _("convention signée le"), null=True, blank=True
-    )
+    convention_signed_at = models.DateTimeField(_("convention signée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dossier")
@@ -75,9 +71,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def submit(self, *, now):
         self.submitted_at = now
 
-    @transition(
-        state, source=S.INCOMPLETE, target=S.SUBMITTED, permission=allowed(r.can_resubmit)
-    )
+    @transition(state, source=S.INCOMPLETE, target=S.SUBMITTED, permission=allowed(r.can_resubmit))
     def resubmit(self, *, now):
         self.submitted_at = now
 
@@ -195,9 +189,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def suspend(self):
         pass
 
-    @transition(
-        state, source=S.SUSPENDED, target=S.PUBLISHED, permission=allowed(r.can_reinstate)
-    )
+    @transition(state, source=S.SUSPENDED, target=S.PUBLISHED, permission=allowed(r.can_reinstate))
     def reinstate(self):
         pass
 

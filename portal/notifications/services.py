@@ -32,7 +32,9 @@ def outbox_dispatch(*, message_id: int) -> None:
     try:
         outbox_send_task.delay(message_id)
     except Exception:  # the broker is unreachable: the periodic sweep will pick the row up
-        logger.warning("Courriel %s laissé en file : courtier injoignable.", message_id, exc_info=True)
+        logger.warning(
+            "Courriel %s laissé en file : courtier injoignable.", message_id, exc_info=True
+        )
 
 
 def outbox_deliver(*, message_id: int) -> OutboxMessage | None:

@@ -58,7 +58,9 @@ def default_invitation_expiry():
 
 
 class Invitation(models.Model):
-    """An e-mailed, expiring invitation to join an organisation; only a hash of its token is kept."""
+    """An e-mailed, expiring invitation to join an organisation.
+
+    Only a hash of its token is kept."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"

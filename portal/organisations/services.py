@@ -21,8 +21,9 @@ def hash_token(token: str) -> str:
 
 
 @transaction.atomic
-def organisation_create(*, actor, name: str, siren: str, street: str, postal_code: str,
-                        city: str) -> Organisation:
+def organisation_create(
+    *, actor, name: str, siren: str, street: str, postal_code: str, city: str
+) -> Organisation:
     if not actor.has_role(Role.EDITOR):
         raise PermissionDenied(_("Seul un éditeur peut créer une organisation."))
     organisation = Organisation(
@@ -35,8 +36,9 @@ def organisation_create(*, actor, name: str, siren: str, street: str, postal_cod
 
 
 @transaction.atomic
-def invitation_create(*, organisation: Organisation, actor, email: str,
-                      base_url: str) -> Invitation:
+def invitation_create(
+    *, organisation: Organisation, actor, email: str, base_url: str
+) -> Invitation:
     """Invite `email` to the organisation and e-mail the link; returns the invitation.
 
     The clear token only travels in the e-mail: the database keeps its hash.
@@ -78,7 +80,10 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
         raise ValidationError(_("Cette invitation a déjà été utilisée."))
     if invitation.is_expired:
         raise ValidationError(
-            _("Cette invitation a expiré. Demandez à votre collègue de vous en envoyer une nouvelle.")
+            _(
+                "Cette invitation a expiré. Demandez à votre collègue "
+                "de vous en envoyer une nouvelle."
+            )
         )
     if user.email.lower() != invitation.email.lower():
         raise PermissionDenied(

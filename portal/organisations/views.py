@@ -96,7 +96,9 @@ def invitation_accept(request, token):
             request, "organisations/invitation/invalid.html", {"reason": None}, status=404
         )
     if not request.user.is_authenticated:
-        return render(request, "organisations/invitation/anonymous.html", {"invitation": invitation})
+        return render(
+            request, "organisations/invitation/anonymous.html", {"invitation": invitation}
+        )
     if request.method == "POST":
         try:
             services.invitation_accept(invitation=invitation, user=request.user)
@@ -107,8 +109,7 @@ def invitation_accept(request, token):
             )
         messages.success(
             request,
-            _("Vous avez rejoint l'organisation « %(name)s ».")
-            % {"name": invitation.organisation},
+            _("Vous avez rejoint l'organisation « %(name)s ».") % {"name": invitation.organisation},
         )
         return redirect("home")
     return render(request, "organisations/invitation/accept.html", {"invitation": invitation})

@@ -36,13 +36,19 @@ def test_concurrent_transitions_exactly_one_wins():
     threads = [
         threading.Thread(
             target=act,
-            args=("incomplete", lambda d: t.dossier_declare_incomplete(
-                dossier=d, actor=cast.instructor, comment="Manque l'AIPD.")),
+            args=(
+                "incomplete",
+                lambda d: t.dossier_declare_incomplete(
+                    dossier=d, actor=cast.instructor, comment="Manque l'AIPD."
+                ),
+            ),
         ),
         threading.Thread(
             target=act,
-            args=("evaluation", lambda d: t.dossier_start_evaluation(
-                dossier=d, actor=cast.instructor)),
+            args=(
+                "evaluation",
+                lambda d: t.dossier_start_evaluation(dossier=d, actor=cast.instructor),
+            ),
         ),
     ]
     for thread in threads:
@@ -56,7 +62,9 @@ def test_concurrent_transitions_exactly_one_wins():
     final = Dossier.objects.get(pk=dossier.pk)
     winner = next(k for k, v in outcomes.items() if v == "ok")
     assert final.state == {"incomplete": S.INCOMPLETE, "evaluation": S.UNDER_EVALUATION}[winner]
-    logs = TransitionLog.objects.filter(dossier=dossier).exclude(transition__in=["create", "submit"])
+    logs = TransitionLog.objects.filter(dossier=dossier).exclude(
+        transition__in=["create", "submit"]
+    )
     assert logs.count() == 1  # no lost update, no double log
 
 

@@ -87,7 +87,9 @@ def test_schedule_puts_the_dossier_on_the_session_agenda():
     assert list(cast.session.agenda_items.values_list("dossier_id", flat=True)) == [dossier.pk]
 
 
-def test_transition_queues_french_emails_for_the_people_concerned(django_capture_on_commit_callbacks):
+def test_transition_queues_french_emails_for_the_people_concerned(
+    django_capture_on_commit_callbacks,
+):
     dossier, cast = dossier_in_state(S.DRAFT)
     OutboxMessage.objects.all().delete()
     with django_capture_on_commit_callbacks() as callbacks:

@@ -14,13 +14,20 @@ from applications.domain.exceptions import (
 from applications.domain.workflow import TRANSITIONS
 from applications.enums import DecisionOutcome, DossierState, Opinion
 from applications.models import Dossier, TransitionLog
-from tests.factories import OrganisationFactory, editor, expert, staff_user
+from tests.factories import OrganisationFactory, editor, expert
 from tests.factories.dossiers import _sign_convention, dossier_in_state
 
 S = DossierState
 BEFORE_DECISION = [
-    S.DRAFT, S.SUBMITTED, S.INCOMPLETE, S.UNDER_EVALUATION, S.COMPLEMENTS_REQUESTED,
-    S.EVALUATED, S.IN_COMMISSION, S.OPINION_FAVORABLE, S.OPINION_RESERVED,
+    S.DRAFT,
+    S.SUBMITTED,
+    S.INCOMPLETE,
+    S.UNDER_EVALUATION,
+    S.COMPLEMENTS_REQUESTED,
+    S.EVALUATED,
+    S.IN_COMMISSION,
+    S.OPINION_FAVORABLE,
+    S.OPINION_RESERVED,
     S.OPINION_UNFAVORABLE,
 ]
 OPINIONS = [S.OPINION_FAVORABLE, S.OPINION_RESERVED, S.OPINION_UNFAVORABLE]
@@ -34,7 +41,9 @@ EXPECTED = {
     "declare_incomplete": ([S.SUBMITTED], S.INCOMPLETE, {"instructor"}),
     "start_evaluation": ([S.SUBMITTED], S.UNDER_EVALUATION, {"instructor"}),
     "request_complements": (
-        [S.UNDER_EVALUATION], S.COMPLEMENTS_REQUESTED, {"instructor", "expert"}
+        [S.UNDER_EVALUATION],
+        S.COMPLEMENTS_REQUESTED,
+        {"instructor", "expert"},
     ),
     "complete_evaluation": ([S.UNDER_EVALUATION], S.EVALUATED, {"instructor"}),
     "schedule": ([S.EVALUATED], S.IN_COMMISSION, {"instructor"}),
@@ -47,8 +56,16 @@ EXPECTED = {
     "dereference": ([S.PUBLISHED, S.SUSPENDED], S.DEREFERENCED, {"ministry", "admin"}),
 }
 ROLES = [
-    "editor", "other_editor", "instructor", "expert", "unassigned_expert", "chair", "member",
-    "ministry", "admin", "anonymous",
+    "editor",
+    "other_editor",
+    "instructor",
+    "expert",
+    "unassigned_expert",
+    "chair",
+    "member",
+    "ministry",
+    "admin",
+    "anonymous",
 ]
 
 

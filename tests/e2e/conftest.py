@@ -13,7 +13,6 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.management import call_command
-from django.test.utils import override_settings
 from pytest_django.live_server_helper import LiveServer
 
 from applications.domain.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
@@ -39,20 +38,6 @@ def browser_type_launch_args(browser_type_launch_args):
         "headless": True,
         "args": CHROMIUM_ARGS,
     }
-
-
-@pytest.fixture(scope="package", autouse=True)
-def collected_static(django_test_environment):
-    """Overrides tests/conftest.py's fixture for the journeys: the same hashed file names, served
-    by WhiteNoise from STATIC_ROOT, but without WhiteNoise's gzip/brotli variants, which take
-    ≈ 35 s to compute for the DSFR's 1,600 files and change nothing a browser renders."""
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
-    }
-    with override_settings(STORAGES=storages):
-        call_command("collectstatic", interactive=False, verbosity=0)
-        yield
 
 
 @pytest.fixture(scope="package")

@@ -1,3 +1,4 @@
+from .dossiers import ServiceFactory, dossier_in_state
 from .people import (
     OrganisationFactory,
     UserFactory,
@@ -6,7 +7,6 @@ from .people import (
     member_of,
     staff_user,
 )
-from .dossiers import ServiceFactory, dossier_in_state
 
 __all__ = [
     "OrganisationFactory",

@@ -71,10 +71,10 @@ def _path(state):
         S.REFERENCED: in_commission + ["favorable", "referenced"],
         S.REFUSED: in_commission + ["unfavorable", "refused"],
         S.PUBLISHED: in_commission + ["favorable", "referenced", "convention", "publish"],
-        S.SUSPENDED: in_commission + ["favorable", "referenced", "convention", "publish",
-                                      "suspend"],
-        S.DEREFERENCED: in_commission + ["favorable", "referenced", "convention", "publish",
-                                         "dereference"],
+        S.SUSPENDED: in_commission
+        + ["favorable", "referenced", "convention", "publish", "suspend"],
+        S.DEREFERENCED: in_commission
+        + ["favorable", "referenced", "convention", "publish", "dereference"],
     }[state]
 
 
@@ -108,7 +108,9 @@ def dossier_in_state(state, *, organisation=None, requests_data_exchange=False):
             dossier=d, actor=cast.chair, opinion=Opinion.FAVORABLE
         ),
         "reserved": lambda d: t.dossier_record_opinion(
-            dossier=d, actor=cast.chair, opinion=Opinion.FAVORABLE_SUSPENSIVE,
+            dossier=d,
+            actor=cast.chair,
+            opinion=Opinion.FAVORABLE_SUSPENSIVE,
             reservations="Attestation HDS à fournir.",
         ),
         "unfavorable": lambda d: t.dossier_record_opinion(

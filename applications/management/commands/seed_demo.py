@@ -18,12 +18,14 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Refus : DEBUG est désactivé (environnement de production ?). "
-                "Relancez avec --force si vous êtes certain de vouloir des données de démonstration."
+                "Relancez avec --force si vous êtes certain de vouloir des données "
+                "de démonstration."
             )
         result = seed_demo()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Données de démonstration prêtes ({result['dossiers_created']} dossier(s) créé(s))."
+                "Données de démonstration prêtes "
+                f"({result['dossiers_created']} dossier(s) créé(s))."
             )
         )
         self.stdout.write(f"Mot de passe commun : {DEMO_PASSWORD}")

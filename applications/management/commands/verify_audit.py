@@ -4,7 +4,10 @@ from applications.domain.audit import verify_audit_chains
 
 
 class Command(BaseCommand):
-    help = "Recalcule les chaînes d'empreintes du journal des transitions et signale la première rupture."
+    help = (
+        "Recalcule les chaînes d'empreintes du journal des transitions "
+        "et signale la première rupture."
+    )
 
     def handle(self, *args, **options):
         result = verify_audit_chains()

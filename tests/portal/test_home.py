@@ -1,0 +1,109 @@
+"""Each role lands on the dossiers that concern it; list pages do not grow queries with rows."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications.domain.dossiers import dossier_create
+from applications.enums import DossierState
+from portal.accounts.models import User
+from tests.factories import OrganisationFactory, editor
+from tests.factories.dossiers import ServiceFactory, dossier_in_state
+
+pytestmark = pytest.mark.django_db
+
+HOMES = {
+    "editor-a@demo.test": ("Mes dossiers", ["PasÀPas", "Brouillon"], ["DiabèteFacile"]),
+    "editor-b@demo.test": ("Mes dossiers", ["DiabèteFacile", "Déposé"], ["PasÀPas"]),
+    "instructor@demo.test": (
+        "Dossiers à instruire",
+        ["DiabèteFacile", "Incomplet"],
+        ["CardioSuivi"],
+    ),
+    "expert-doctrine@demo.test": (
+        "Mes évaluations",
+        ["SommeilPlus", "En évaluation"],
+        ["DiabèteFacile"],
+    ),
+    "expert-data-exchange@demo.test": ("Mes évaluations", [], ["DiabèteFacile"]),
+    "commission-chair@demo.test": (
+        "Dossiers inscrits en commission",
+        ["AsthmeContrôle", "En commission"],
+        ["DiabèteFacile"],
+    ),
+    "commission-member-1@demo.test": (
+        "Dossiers inscrits en commission",
+        ["AsthmeContrôle"],
+        ["SommeilPlus"],
+    ),
+    "ministry@demo.test": (
+        "Dossiers soumis à décision",
+        ["VaccinRappel", "Avis favorable"],
+        ["AsthmeContrôle"],
+    ),
+    "admin@demo.test": ("Tous les dossiers déposés", ["MonCarnetBébé", "Publié"], ["CardioSuivi"]),
+}
+
+
+@pytest.mark.parametrize("email", list(HOMES))
+def test_each_demo_role_lands_on_its_dossiers(client, email):
+    call_command("seed_demo", "--force", verbosity=0)
+    client.force_login(User.objects.get(email=email))
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    title, present, absent = HOMES[email]
+    assert f"<h1>{title}</h1>" in html
+    for text in present:
+        assert text in html
+    for text in absent:
+        assert text not in html
+
+
+def test_seed_demo_is_idempotent_and_refuses_production(settings):
+    call_command("seed_demo", "--force", verbosity=0)
+    counts = (User.objects.count(),)
+    call_command("seed_demo", "--force", verbosity=0)
+    assert (User.objects.count(),) == counts
+    settings.DEBUG = False
+    with pytest.raises(Exception, match="DEBUG est désactivé"):
+        call_command("seed_demo")
+
+
+def _home_queries(client, count):
+    organisation = OrganisationFactory()
+    person = editor(organisation)
+    for _ in range(count):
+        dossier_create(actor=person, service=ServiceFactory(organisation=organisation))
+    client.force_login(person)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    return len(queries)
+
+
+def test_home_query_count_does_not_grow_with_dossiers(client):
+    one = _home_queries(client, 1)
+    client.logout()
+    three = _home_queries(client, 3)
+    assert one == three
+
+
+def _detail_queries(client, dossier):
+    url = reverse("applications:dossier-detail", args=[dossier.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_dossier_page_query_count_does_not_grow_with_the_timeline(client):
+    from applications.domain import transitions as t
+
+    dossier, cast = dossier_in_state(DossierState.SUBMITTED)
+    client.force_login(cast.editor)
+    short = _detail_queries(client, dossier)  # 2 rows
+    for _ in range(3):  # back and forth: same state, 6 more rows
+        dossier = t.dossier_declare_incomplete(dossier=dossier, actor=cast.instructor, comment="x")
+        dossier = t.dossier_resubmit(dossier=dossier, actor=cast.editor)
+    assert _detail_queries(client, dossier) == short
