@@ -39,7 +39,7 @@ class StaffMfaRequiredMiddleware:
     stay reachable without it.
     """
 
-    open_prefixes = ("/comptes/", "/static/", "/healthz", "/i18n/")
+    open_prefixes = ("/comptes/", "/static/", "/healthz")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -9,6 +9,5 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("organisations/", include("portal.organisations.urls")),
     path("dossiers/", include("applications.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("gestion-technique/", admin.site.urls),
 ]

@@ -5,7 +5,7 @@ VENV="$REPO_ROOT/.venv"
 PY="$VENV/bin/python"
 STAMP="$VENV/.pyproject.sha256"
 
-log() { printf 'bin/test: %s\n' "$*" >&2; }
+log() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 # ---------------------------------------------------------------------------------------------
