@@ -95,3 +95,82 @@ class TransitionName(models.TextChoices):
     SUSPEND = "suspend", _("Suspension")
     REINSTATE = "reinstate", _("Réintégration au catalogue")
     DEREFERENCE = "dereference", _("Déréférencement")
+
+
+class Platform(models.TextChoices):
+    WEB = "web", _("Site web")
+    IOS = "ios", _("Application iOS")
+    ANDROID = "android", _("Application Android")
+
+
+class PriceModel(models.TextChoices):
+    FREE = "free", _("Gratuit")
+    FREEMIUM = "freemium", _("Gratuit avec options payantes")
+    PAID = "paid", _("Payant")
+    SUBSCRIPTION = "subscription", _("Sur abonnement")
+    REIMBURSED = "reimbursed", _("Pris en charge par l'Assurance maladie")
+
+
+class Theme(models.TextChoices):
+    PREVENTION = "prevention", _("Prévention et dépistage")
+    CHRONIC = "chronic", _("Maladies chroniques")
+    MENTAL = "mental", _("Santé mentale")
+    NUTRITION = "nutrition", _("Nutrition")
+    ACTIVITY = "activity", _("Activité physique")
+    PREGNANCY = "pregnancy", _("Grossesse et parentalité")
+    VACCINATION = "vaccination", _("Vaccination")
+    SLEEP = "sleep", _("Sommeil")
+    ADDICTIONS = "addictions", _("Addictions")
+    DISABILITY = "disability", _("Handicap et autonomie")
+    ELDERLY = "elderly", _("Bien vieillir")
+    CARE_COORDINATION = "care_coordination", _("Coordination des soins")
+    TELEHEALTH = "telehealth", _("Télésanté")
+    MEDICATION = "medication", _("Traitements et médicaments")
+
+
+class Region(models.TextChoices):
+    ALL = "FR", _("Toute la France")
+    ARA = "ARA", _("Auvergne-Rhône-Alpes")
+    BFC = "BFC", _("Bourgogne-Franche-Comté")
+    BRE = "BRE", _("Bretagne")
+    CVL = "CVL", _("Centre-Val de Loire")
+    COR = "COR", _("Corse")
+    GES = "GES", _("Grand Est")
+    HDF = "HDF", _("Hauts-de-France")
+    IDF = "IDF", _("Île-de-France")
+    NOR = "NOR", _("Normandie")
+    NAQ = "NAQ", _("Nouvelle-Aquitaine")
+    OCC = "OCC", _("Occitanie")
+    PDL = "PDL", _("Pays de la Loire")
+    PAC = "PAC", _("Provence-Alpes-Côte d'Azur")
+    GUA = "GUA", _("Guadeloupe")
+    GUF = "GUF", _("Guyane")
+    MTQ = "MTQ", _("Martinique")
+    MAY = "MAY", _("Mayotte")
+    LRE = "LRE", _("La Réunion")
+
+
+class MedicalDeviceClass(models.TextChoices):
+    I = "I", _("Classe I")  # noqa: E741
+    IIA = "IIa", _("Classe IIa")
+    IIB = "IIb", _("Classe IIb")
+    III = "III", _("Classe III")
+
+
+class MesApi(models.TextChoices):
+    MEASURES = "measures", _("Mesures de santé")
+    DOCUMENTS = "documents", _("Documents")
+    AGENDA = "agenda", _("Agenda")
+
+
+class Purpose(models.TextChoices):
+    PREVENTION = "prevention", _("Prévention")
+    DIAGNOSIS = "diagnosis", _("Diagnostic")
+    CARE = "care", _("Soin")
+    SOCIAL_FOLLOWUP = "social_followup", _("Suivi social ou médico-social")
+
+
+class AnswerStatus(models.TextChoices):
+    COMPLIANT = "compliant", _("Conforme")
+    NON_COMPLIANT = "non_compliant", _("Non conforme")
+    NOT_APPLICABLE = "not_applicable", _("Non applicable")

@@ -48,6 +48,15 @@ def applicable_domains(dossier) -> tuple[str, ...]:
 
 
 @guard
+def questionnaire_is_complete(dossier) -> str | None:
+    """`submit` and `resubmit` need an eligible orientation and every applicable mandatory
+    requirement answered, justified and proven as the referential asks."""
+    from .domain.completeness import dossier_completeness
+
+    return dossier_completeness(dossier).blocking_reason()
+
+
+@guard
 def has_expert_on_every_domain(dossier) -> str | None:
     """`start_evaluation` needs an expert assigned on every applicable domain."""
     assigned = set(dossier.assignments.values_list("domain", flat=True))

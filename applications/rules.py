@@ -84,3 +84,14 @@ can_reinstate = is_admin
 can_dereference = is_ministry | is_admin
 
 rules.add_perm("applications.create_organisation", is_editor)
+
+#: States in which the editor may change answers and evidence.
+EDITABLE_STATES = ("draft", "incomplete", "complements_requested")
+
+
+@rules.predicate
+def is_in_editable_state(user, dossier):
+    return dossier is not None and dossier.state in EDITABLE_STATES
+
+
+can_edit_questionnaire = dossier_editor & is_in_editable_state

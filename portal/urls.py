@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from applications.views.referential import referential_versions
+
 from . import views
 
 urlpatterns = [
@@ -9,5 +11,6 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("organisations/", include("portal.organisations.urls")),
     path("dossiers/", include("applications.urls")),
+    path("referentiel/", referential_versions, name="referential-versions"),
     path("gestion-technique/", admin.site.urls),
 ]

@@ -18,8 +18,14 @@ from reviews.models import Assignment, CommissionSession, SessionMember
 
 from ..enums import DecisionOutcome, Domain, DossierState, Opinion
 from ..guards import applicable_domains
-from ..models import Dossier, Service
+from ..models import Dossier, Orientation, Service
 from . import transitions as t
+from .demo_content import (
+    demo_fill_questionnaire,
+    demo_orientation,
+    demo_service_fields,
+    load_demo_referentials,
+)
 from .dossiers import dossier_create
 
 DEMO_PASSWORD = "demo-referencement-2026"
@@ -244,6 +250,7 @@ def run_step(step, dossier, people, session):
 
 @transaction.atomic
 def seed_demo() -> dict:
+    load_demo_referentials()
     people = seed_users()
     organisations = seed_organisations(people)
     session = seed_session(people)
@@ -252,18 +259,29 @@ def seed_demo() -> dict:
         organisation = organisations[index % 2]
         owner = people[DEMO_ORGANISATIONS[index % 2][0]]
         service, _new = Service.objects.get_or_create(
-            organisation=organisation,
-            name=name,
-            defaults={
-                "short_description": f"{name} : service numérique de démonstration.",
-                "requests_data_exchange": index % 3 == 0,
-            },
+            organisation=organisation, name=name, defaults=demo_service_fields(index, name)
         )
         if service.dossiers.exists():
             continue
+        demo_orientation(service, index, owner)
         dossier = dossier_create(actor=owner, service=service)
+        demo_fill_questionnaire(dossier, owner, complete=state != S.DRAFT)
         for step in PATHS[state]:
             dossier = run_step(step, dossier, people, session)
         assert dossier.state == state, (dossier.state, state)
         created += 1
+    seed_ineligible_service(organisations[0], people[DEMO_ORGANISATIONS[0][0]])
     return {"people": people, "organisations": organisations, "dossiers_created": created}
+
+
+def seed_ineligible_service(organisation, owner) -> None:
+    """A service that is not for users' health: its orientation verdict says why."""
+    service, created = Service.objects.get_or_create(
+        organisation=organisation,
+        name="GestionCabinet",
+        defaults={"short_description": "Logiciel de gestion administrative pour les cabinets."},
+    )
+    if created:
+        Orientation.objects.create(
+            service=service, targets_users=False, purposes=[], updated_by=owner
+        )

@@ -1,18 +1,24 @@
-"""Creating services and their draft dossiers."""
+"""Creating the draft dossier of a service (describing services: `domain/services.py`)."""
 
 import secrets
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.organisations.models import Organisation
-
 from .. import rules as r
 from ..enums import DossierState
 from ..models import Dossier, Service
+from .orientation import eligibility, latest_version
 from .transitions import append_log
+
+#: A service may open a new dossier once its previous one is closed.
+CLOSED_STATES = (
+    DossierState.REFUSED,
+    DossierState.WITHDRAWN,
+    DossierState.DEREFERENCED,
+)
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -22,37 +28,27 @@ def new_reference() -> str:
     return f"D-{timezone.localdate().year}-{suffix}"
 
 
-@transaction.atomic
-def service_create(
-    *,
-    actor,
-    organisation: Organisation,
-    name: str,
-    short_description: str = "",
-    requests_data_exchange: bool = False,
-) -> Service:
-    if not (r.is_editor.test(actor) and organisation.pk in r.user_organisation_ids(actor)):
-        raise PermissionDenied(_("Vous n'êtes pas membre de cette organisation."))
-    service = Service(
-        organisation=organisation,
-        name=name,
-        short_description=short_description,
-        requests_data_exchange=requests_data_exchange,
-    )
-    service.full_clean()
-    service.save()
-    return service
-
-
 def dossier_create(*, actor, service: Service) -> Dossier:
-    """Open a draft dossier for the service; its timeline starts with this creation."""
+    """Open a draft dossier for an eligible service, on the latest referential version; its
+    timeline starts with this creation."""
     if not (r.is_editor.test(actor) and service.organisation_id in r.user_organisation_ids(actor)):
         raise PermissionDenied(_("Vous n'êtes pas membre de cette organisation."))
+    verdict = eligibility(service)
+    if not verdict.eligible:
+        raise ValidationError(verdict.summary)
+    version = latest_version()
+    if version is None:
+        raise ValidationError(_("Aucun référentiel d'exigences n'est chargé : contactez l'équipe."))
+    if service.dossiers.exclude(state__in=CLOSED_STATES).exists():
+        raise ValidationError(_("Ce service a déjà un dossier en cours."))
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 dossier = Dossier.objects.create(
-                    service=service, reference=new_reference(), created_by=actor
+                    service=service,
+                    reference=new_reference(),
+                    created_by=actor,
+                    referential_version=version,
                 )
                 append_log(
                     dossier=dossier,

@@ -19,6 +19,7 @@ from .exceptions import (
     TransitionNotAvailable,
 )
 from .notifications import notify_transition
+from .revisions import revision_freeze
 
 
 def append_log(
@@ -115,16 +116,45 @@ def action_label(name: str) -> str:
     return str(TRANSITIONS[name].label)
 
 
+def _freezing(name, actor):
+    """Filing freezes the answers and evidence as a new revision, in the same transaction."""
+
+    def freeze(locked):
+        revision_freeze(dossier=locked, actor=actor, transition=name)
+
+    return freeze
+
+
 def dossier_submit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply("submit", dossier=dossier, actor=actor, comment=comment, now=timezone.now())
+    return _apply(
+        "submit",
+        dossier=dossier,
+        actor=actor,
+        comment=comment,
+        now=timezone.now(),
+        on_applied=_freezing("submit", actor),
+    )
 
 
 def dossier_resubmit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply("resubmit", dossier=dossier, actor=actor, comment=comment, now=timezone.now())
+    return _apply(
+        "resubmit",
+        dossier=dossier,
+        actor=actor,
+        comment=comment,
+        now=timezone.now(),
+        on_applied=_freezing("resubmit", actor),
+    )
 
 
 def dossier_provide_complements(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply("provide_complements", dossier=dossier, actor=actor, comment=comment)
+    return _apply(
+        "provide_complements",
+        dossier=dossier,
+        actor=actor,
+        comment=comment,
+        on_applied=_freezing("provide_complements", actor),
+    )
 
 
 def dossier_withdraw(*, dossier: Dossier, actor, comment: str = "") -> Dossier:

@@ -9,21 +9,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import DossierState, TransitionName
+from .append_only import AppendOnlyError, AppendOnlyModel
+
+__all__ = ["AppendOnlyError", "TransitionLog"]
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class TransitionLogQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Le journal des transitions ne peut pas être modifié.")
-
-    def delete(self):
-        raise AppendOnlyError("Le journal des transitions ne peut pas être effacé.")
-
-
-class TransitionLog(models.Model):
+class TransitionLog(AppendOnlyModel):
     """One row per transition: who, when, from, to, comment; `hash` chains it to the previous
     row of the same dossier, so that any later alteration is detected by `verify_audit`."""
 
@@ -47,8 +38,6 @@ class TransitionLog(models.Model):
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
 
-    objects = TransitionLogQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("entrée du journal")
         verbose_name_plural = _("journal des transitions")
@@ -59,14 +48,6 @@ class TransitionLog(models.Model):
 
     def __str__(self):
         return f"{self.dossier_id} #{self.seq} {self.transition}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Le journal des transitions ne peut pas être modifié.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Le journal des transitions ne peut pas être effacé.")
 
     def compute_hash(self) -> str:
         payload = json.dumps(

@@ -18,7 +18,7 @@ from ..enums import (
     DossierState,
     Opinion,
 )
-from ..guards import has_expert_on_every_domain, has_signed_convention
+from ..guards import has_expert_on_every_domain, has_signed_convention, questionnaire_is_complete
 from .service import Service
 
 S = DossierState
@@ -55,6 +55,14 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     decision_outcome = models.CharField(
         _("décision"), max_length=16, choices=DecisionOutcome.choices, blank=True
     )
+    referential_version = models.ForeignKey(
+        "applications.ReferentialVersion",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        null=True,
+        blank=True,
+        verbose_name=_("version du référentiel"),
+    )
     convention_signed_at = models.DateTimeField(_("convention signée le"), null=True, blank=True)
 
     class Meta:
@@ -67,7 +75,13 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         return f"{self.reference} — {self.service}"
 
     # -- editor ---------------------------------------------------------------------------------
-    @transition(state, source=S.DRAFT, target=S.SUBMITTED, permission=allowed(r.can_submit))
+    @transition(
+        state,
+        source=S.DRAFT,
+        target=S.SUBMITTED,
+        permission=allowed(r.can_submit),
+        conditions=[questionnaire_is_complete],
+    )
     def submit(self, *, now):
         self.submitted_at = now
 

@@ -1,14 +1,19 @@
 """Dossiers in any state, brought there through the real services (so audit chains are real)."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from applications.domain.dossiers import dossier_create
+from applications.domain.orientation import applicable_requirements
+from applications.domain.questionnaire import answer_save, evidence_add
 from applications.enums import DecisionOutcome, DossierState, Opinion
 from applications.guards import applicable_domains
-from applications.models import Dossier, Service
+from applications.models import Dossier, Orientation, Service
+from applications.referential.loader import load_referential
 from reviews.models import Assignment, CommissionSession, SessionMember
 
 from .people import OrganisationFactory, editor, expert, staff_user
@@ -16,13 +21,55 @@ from .people import OrganisationFactory, editor, expert, staff_user
 S = DossierState
 
 
+SMALL_REFERENTIAL = Path(__file__).resolve().parent.parent / "fixtures" / "referential-small.yaml"
+
+#: The smallest valid PDF a check on content accepts.
+TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def small_referential():
+    """The test referential (7 requirements over the five domains), loaded once per test DB."""
+    return load_referential(SMALL_REFERENTIAL).version
+
+
 class ServiceFactory(factory.django.DjangoModelFactory):
+    """A service with an eligible orientation (users, care)."""
+
     class Meta:
         model = Service
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Service santé {n}")
     short_description = "Un service de test."
+
+    @factory.post_generation
+    def orientation(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            answers = {"targets_users": True, "purposes": ["care"], **kwargs}
+            Orientation.objects.create(service=self, **answers)
+
+
+def fill_questionnaire(dossier, actor):
+    """Answer every applicable requirement « Conforme » with a PDF, as an editor would."""
+    for requirement in applicable_requirements(dossier.referential_version, dossier.service):
+        answer_save(
+            dossier=dossier,
+            requirement=requirement,
+            actor=actor,
+            status="compliant",
+            justification="",
+            free_text="",
+            expected_version=0,
+        )
+        if requirement.evidence_required:
+            evidence_add(
+                dossier=dossier,
+                requirement=requirement,
+                actor=actor,
+                uploaded=SimpleUploadedFile("preuve.pdf", TINY_PDF, "application/pdf"),
+            )
+    return dossier
 
 
 class Cast:
@@ -78,16 +125,24 @@ def _path(state):
     }[state]
 
 
-def dossier_in_state(state, *, organisation=None, requests_data_exchange=False):
-    """Return (dossier, cast) with the dossier brought to `state` by the real services."""
+def dossier_in_state(state, *, organisation=None, requests_data_exchange=False, filled=True):
+    """Return (dossier, cast) with the dossier brought to `state` by the real services.
+
+    The questionnaire is filled in completely unless `filled=False` (then only drafts make sense).
+    """
     from applications.domain import transitions as t
 
+    small_referential()
     organisation = organisation or OrganisationFactory()
     cast = Cast(organisation)
     service = ServiceFactory(
-        organisation=organisation, requests_data_exchange=requests_data_exchange
+        organisation=organisation,
+        requests_data_exchange=requests_data_exchange,
+        mes_apis=["measures"] if requests_data_exchange else [],
     )
     dossier = dossier_create(actor=cast.editor, service=service)
+    if filled:
+        fill_questionnaire(dossier, cast.editor)
     steps = {
         "submit": lambda d: t.dossier_submit(dossier=d, actor=cast.editor),
         "declare_incomplete": lambda d: t.dossier_declare_incomplete(

@@ -10,7 +10,7 @@ from applications.domain.dossiers import dossier_create
 from applications.enums import DossierState
 from portal.accounts.models import User
 from tests.factories import OrganisationFactory, editor
-from tests.factories.dossiers import ServiceFactory, dossier_in_state
+from tests.factories.dossiers import ServiceFactory, dossier_in_state, small_referential
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,7 @@ def test_seed_demo_is_idempotent_and_refuses_production(settings):
 
 
 def _home_queries(client, count):
+    small_referential()
     organisation = OrganisationFactory()
     person = editor(organisation)
     for _ in range(count):

@@ -1,0 +1,179 @@
+"""Filling in the questionnaires: answers saved as the editor goes, evidence files, and the reads
+behind the questionnaire pages."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import rules as r
+from ..enums import AnswerStatus
+from ..evidence_files import check_evidence_file
+from ..models import Answer, Dossier, Evidence, Requirement
+
+NEEDS_JUSTIFICATION = (AnswerStatus.NON_COMPLIANT, AnswerStatus.NOT_APPLICABLE)
+
+
+class AnswerConflict(Exception):
+    """Someone saved this answer since the editor loaded it; `current` is their version."""
+
+    def __init__(self, current: Answer):
+        self.current = current
+        super().__init__(
+            _(
+                "%(who)s a modifié cette réponse à %(when)s, après que vous l'avez ouverte. "
+                "Votre saisie n'a pas été enregistrée : comparez-la avec la sienne ci-dessous."
+            )
+            % {
+                "who": current.updated_by or _("Un collègue"),
+                "when": timezone.localtime(current.updated_at).strftime("%H:%M"),
+            }
+        )
+
+
+def _check_can_edit(dossier: Dossier, actor) -> None:
+    if not r.can_edit_questionnaire.test(actor, dossier):
+        raise PermissionDenied(
+            _("Les réponses de ce dossier ne peuvent pas être modifiées dans son état actuel.")
+        )
+
+
+def answer_save(
+    *,
+    dossier: Dossier,
+    requirement: Requirement,
+    actor,
+    status: str,
+    justification: str,
+    free_text: str,
+    expected_version: int,
+) -> Answer:
+    """Save one answer if nobody saved it since `expected_version` was read (0: none yet)."""
+    _check_can_edit(dossier, actor)
+    if requirement.version_id != dossier.referential_version_id:
+        raise ValidationError(_("Cette exigence n'appartient pas au référentiel du dossier."))
+    if status and status not in AnswerStatus.values:
+        raise ValidationError(_("Réponse inconnue."))
+    with transaction.atomic():
+        answer = (
+            Answer.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .filter(dossier=dossier, requirement=requirement)
+            .first()
+        )
+        current_version = answer.version if answer else 0
+        if current_version != expected_version:
+            raise AnswerConflict(answer)
+        if answer is None:
+            answer = Answer(dossier=dossier, requirement=requirement)
+        answer.status = status
+        answer.justification = justification.strip()
+        answer.free_text = free_text.strip()
+        answer.version = current_version + 1
+        answer.updated_by = actor
+        try:
+            with transaction.atomic():
+                answer.save()
+        except IntegrityError:  # a colleague created it at the same instant
+            raise AnswerConflict(
+                Answer.objects.select_related("updated_by").get(
+                    dossier=dossier, requirement=requirement
+                )
+            ) from None
+    return answer
+
+
+def evidence_add(*, dossier: Dossier, requirement: Requirement, actor, uploaded) -> Evidence:
+    """Check the file on its content, then store it privately; a rejected file stores nothing."""
+    _check_can_edit(dossier, actor)
+    if requirement.version_id != dossier.referential_version_id:
+        raise ValidationError(_("Cette exigence n'appartient pas au référentiel du dossier."))
+    checked = check_evidence_file(uploaded)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    evidence = Evidence(
+        dossier=dossier,
+        requirement=requirement,
+        name=checked.name,
+        kind=checked.kind,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    evidence.file.save(checked.name, uploaded, save=False)
+    try:
+        with transaction.atomic():
+            evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)  # nothing half-written: no orphan file
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, actor) -> None:
+    """Take a file out of the draft; the file itself stays for the revisions that cite it."""
+    _check_can_edit(evidence.dossier, actor)
+    Evidence.objects.filter(pk=evidence.pk, removed_at__isnull=True).update(
+        removed_at=timezone.now(), removed_by=actor
+    )
+
+
+@dataclass
+class DomainProgress:
+    code: str
+    title: str
+    total: int
+    done: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+def answer_is_done(answer: Answer | None, requirement: Requirement, evidence_count: int) -> bool:
+    """Whether an answer needs nothing more (the same rule as the completeness check)."""
+    return not answer_gaps(answer, requirement, evidence_count)
+
+
+def answer_gaps(answer, requirement, evidence_count) -> list[str]:
+    """What this answer still lacks: "answer", "justification" and/or "evidence"."""
+    status = answer.status if answer else ""
+    if not status:
+        return ["answer"] if requirement.mandatory else []
+    gaps = []
+    if status in NEEDS_JUSTIFICATION and not answer.justification:
+        gaps.append("justification")
+    if status == AnswerStatus.COMPLIANT and requirement.evidence_required and not evidence_count:
+        gaps.append("evidence")
+    return gaps
+
+
+def dossier_answers(dossier: Dossier) -> dict[int, Answer]:
+    return {
+        a.requirement_id: a
+        for a in Answer.objects.filter(dossier=dossier).select_related("updated_by")
+    }
+
+
+def dossier_evidence(dossier: Dossier) -> dict[int, list[Evidence]]:
+    files: dict[int, list[Evidence]] = {}
+    for evidence in Evidence.objects.filter(dossier=dossier, removed_at__isnull=True):
+        files.setdefault(evidence.requirement_id, []).append(evidence)
+    return files
+
+
+def evidence_counts(dossier: Dossier) -> dict[int, int]:
+    return dict(
+        Evidence.objects.filter(dossier=dossier, removed_at__isnull=True)
+        .values_list("requirement_id")
+        .annotate(n=Count("pk"))
+        .values_list("requirement_id", "n")
+    )

@@ -1,0 +1,322 @@
+"""Evidence files attached to a candidate dossier: what we accept, checked on content, safe names.
+
+Pure functions, no database. A form or a service calls `check_evidence_file()` on each upload and
+keeps the returned `CheckedFile` (clean name, detected kind and content type), never what the
+browser claimed.
+
+The type is read from the file's first bytes. Office documents (ODT, DOCX, XLSX) are ZIP files:
+`zipfile` reads their directory from the end of the upload without loading the file, and only the
+few bytes of an ODT's `mimetype` entry are ever decompressed. The extension must agree with the
+content, so that the file opens in the program its name promises.
+"""
+
+import math
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import NamedTuple
+
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+MEGABYTE = 1024 * 1024
+MAX_EVIDENCE_BYTES = 20 * MEGABYTE
+# What an office document may declare once unpacked, and how many entries it may hold: beyond,
+# it is a ZIP bomb, not a report.
+MAX_UNPACKED_BYTES = 200 * MEGABYTE
+MAX_ZIP_ENTRIES = 10_000
+MAX_NAME_LENGTH = 120
+FALLBACK_STEM = "piece-justificative"
+
+
+class EvidenceKind(NamedTuple):
+    label: str
+    content_type: str
+    extensions: tuple[str, ...]
+
+
+ALLOWED_KINDS: MappingProxyType[str, EvidenceKind] = MappingProxyType(
+    {
+        "pdf": EvidenceKind(gettext_lazy("Document PDF"), "application/pdf", (".pdf",)),
+        "png": EvidenceKind(gettext_lazy("Image PNG"), "image/png", (".png",)),
+        "jpeg": EvidenceKind(gettext_lazy("Image JPEG"), "image/jpeg", (".jpg", ".jpeg")),
+        "odt": EvidenceKind(
+            gettext_lazy("Document texte OpenDocument (ODT)"),
+            "application/vnd.oasis.opendocument.text",
+            (".odt",),
+        ),
+        "docx": EvidenceKind(
+            gettext_lazy("Document Word (DOCX)"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            (".docx",),
+        ),
+        "xlsx": EvidenceKind(
+            gettext_lazy("Classeur Excel (XLSX)"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            (".xlsx",),
+        ),
+    }
+)
+
+# The same kinds inside a sentence (« est en réalité une image PNG »), with their article.
+_KIND_IN_SENTENCE = {
+    "pdf": gettext_lazy("un document PDF"),
+    "png": gettext_lazy("une image PNG"),
+    "jpeg": gettext_lazy("une image JPEG"),
+    "odt": gettext_lazy("un document texte OpenDocument (ODT)"),
+    "docx": gettext_lazy("un document Word (DOCX)"),
+    "xlsx": gettext_lazy("un classeur Excel (XLSX)"),
+}
+
+_PDF_MAGIC = b"%PDF-"
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_JPEG_MAGIC = b"\xff\xd8\xff"
+_ZIP_MAGIC = b"PK\x03\x04"
+_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+# Everything zipfile may raise on a damaged or unsupported archive (encrypted entries raise
+# RuntimeError, unknown compression methods NotImplementedError).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    EOFError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    kind: str
+    content_type: str
+    size: int
+
+
+def accepted_extensions_html_attribute() -> str:
+    """The `accept` attribute of an `<input type="file">`: ".pdf,.png,.jpg,.jpeg,…"."""
+    return ",".join(ext for kind in ALLOWED_KINDS.values() for ext in kind.extensions)
+
+
+def check_evidence_file(uploaded) -> CheckedFile:
+    """Check an uploaded evidence file on its size and content; raise ValidationError if refused.
+
+    `uploaded` is a Django UploadedFile (or any object with `name`, `seek`, `read`, `tell` and,
+    ideally, `size`). Its position is 0 when this returns or raises. Error codes: "empty",
+    "too_large" (also for ZIP bombs), "type", "extension_mismatch", "corrupt"."""
+    raw_name = getattr(uploaded, "name", None) or ""
+    params = {"name": _display_name(raw_name)}
+    try:
+        size = _size_of(uploaded)
+        if size == 0:
+            raise ValidationError(
+                _("Le fichier « %(name)s » est vide."), code="empty", params=params
+            )
+        if size > MAX_EVIDENCE_BYTES:
+            raise ValidationError(
+                _(
+                    "Le fichier « %(name)s » dépasse la taille maximale de %(max)s Mo "
+                    "(il fait %(size)s Mo)."
+                ),
+                code="too_large",
+                params={**params, "max": MAX_EVIDENCE_BYTES // MEGABYTE, "size": _megabytes(size)},
+            )
+        uploaded.seek(0)
+        kind = _detect_kind(uploaded, params)
+    finally:
+        uploaded.seek(0)
+
+    extension = _split(_clean(raw_name))[1]
+    dotted = f".{extension}" if extension else ""
+    if kind is None:
+        raise _type_error(dotted, params)
+    if dotted not in ALLOWED_KINDS[kind].extensions:
+        raise _mismatch_error(kind, dotted, params)
+    return CheckedFile(
+        name=sanitize_filename(raw_name, extension),
+        kind=kind,
+        content_type=ALLOWED_KINDS[kind].content_type,
+        size=size,
+    )
+
+
+def sanitize_filename(name: str, extension: str | None = None) -> str:
+    """A file name safe to store and to offer for download, never empty.
+
+    Keeps the base name only, in NFC; characters other than letters, digits, space, dot, dash and
+    underscore become "_"; whitespace runs become one space; leading dots and spaces go; at most
+    120 characters, extension kept and lower-cased. With `extension` ("pdf" or ".pdf") the result
+    ends with it: it replaces the name's own extension when they are the same (case aside) and
+    is appended otherwise. Fallback: "piece-justificative.<ext>"."""
+    stem, own = _split(_clean(name))
+    if extension is not None:
+        wanted = extension.removeprefix(".").lower()
+        if not _is_extension(wanted):
+            raise ValueError(f"Not a file extension: {extension!r}")
+        if own and own != wanted:
+            stem = f"{stem}.{own}"
+        own = wanted
+    budget = MAX_NAME_LENGTH - (len(own) + 1 if own else 0)
+    stem = stem[:budget].strip(" .") or FALLBACK_STEM
+    return f"{stem}.{own}" if own else stem
+
+
+# --- Content ------------------------------------------------------------------------------------
+
+
+def _size_of(uploaded) -> int:
+    size = getattr(uploaded, "size", None)
+    if size is None:
+        uploaded.seek(0, 2)
+        size = uploaded.tell()
+    return size
+
+
+def _detect_kind(uploaded, params: dict) -> str | None:
+    head = uploaded.read(len(_PNG_MAGIC))
+    if head.startswith(_PDF_MAGIC):
+        return "pdf"
+    if head.startswith(_PNG_MAGIC):
+        return "png"
+    if head.startswith(_JPEG_MAGIC):
+        return "jpeg"
+    if head.startswith(_ZIP_MAGIC):
+        uploaded.seek(0)
+        return _office_kind(uploaded, params)
+    return None
+
+
+def _office_kind(uploaded, params: dict) -> str | None:
+    """The kind of an office document ("odt", "docx" or "xlsx"), None for any other ZIP file."""
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            entries = archive.infolist()
+            if (
+                len(entries) > MAX_ZIP_ENTRIES
+                or sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES
+            ):
+                raise ValidationError(
+                    _(
+                        "Le fichier « %(name)s » est trop volumineux une fois décompressé "
+                        "(plus de %(max)s Mo) : il ne peut pas être accepté."
+                    ),
+                    code="too_large",
+                    params={**params, "max": MAX_UNPACKED_BYTES // MEGABYTE},
+                )
+            names = {entry.filename for entry in entries}
+            if "mimetype" in names:
+                with archive.open("mimetype") as entry:
+                    # One byte more than expected tells "exactly" from "starts with".
+                    mimetype = entry.read(len(_ODT_MIMETYPE) + 1)
+                return "odt" if mimetype == _ODT_MIMETYPE else None
+            if "[Content_Types].xml" in names:
+                if "word/document.xml" in names:
+                    return "docx"
+                if "xl/workbook.xml" in names:
+                    return "xlsx"
+            return None
+    except _ZIP_ERRORS as exc:
+        raise ValidationError(
+            _("Le fichier « %(name)s » est endommagé : il ne peut pas être lu."),
+            code="corrupt",
+            params=params,
+        ) from exc
+
+
+def _type_error(dotted: str, params: dict) -> ValidationError:
+    accepted = get_text_list([kind.upper() for kind in ALLOWED_KINDS], _("ou"))
+    claimed = _kind_of_extension(dotted)
+    if claimed is None:
+        return ValidationError(
+            _("Le fichier « %(name)s » n'est pas d'un type accepté (%(accepted)s)."),
+            code="type",
+            params={**params, "accepted": accepted},
+        )
+    return ValidationError(
+        _(
+            "Le fichier « %(name)s » n'est pas %(claimed)s valide, malgré son extension : "
+            "seuls les types %(accepted)s sont acceptés."
+        ),
+        code="type",
+        params={**params, "claimed": _KIND_IN_SENTENCE[claimed], "accepted": accepted},
+    )
+
+
+def _mismatch_error(kind: str, dotted: str, params: dict) -> ValidationError:
+    params = {**params, "actual": _KIND_IN_SENTENCE[kind]}
+    if _kind_of_extension(dotted) is not None:
+        return ValidationError(
+            _(
+                "Le fichier « %(name)s » est en réalité %(actual)s : renommez-le ou déposez le "
+                "bon fichier."
+            ),
+            code="extension_mismatch",
+            params=params,
+        )
+    return ValidationError(
+        _(
+            "Le fichier « %(name)s » est %(actual)s, mais son nom ne se termine pas par "
+            "%(expected)s : renommez-le ou déposez le bon fichier."
+        ),
+        code="extension_mismatch",
+        params={**params, "expected": get_text_list(ALLOWED_KINDS[kind].extensions, _("ou"))},
+    )
+
+
+def _kind_of_extension(dotted: str) -> str | None:
+    for kind, info in ALLOWED_KINDS.items():
+        if dotted in info.extensions:
+            return kind
+    return None
+
+
+def _megabytes(size: int) -> str:
+    """Rounded up, so that 20 Mo and one byte never reads "20,0 Mo"."""
+    return number_format(math.ceil(size * 10 / MEGABYTE) / 10, decimal_pos=1)
+
+
+# --- Names --------------------------------------------------------------------------------------
+
+
+def _base_name(name: str) -> str:
+    return re.split(r"[/\\]", name)[-1]
+
+
+def _clean(name: str) -> str:
+    """Base name, NFC, whitespace collapsed, unsafe characters replaced, no trailing dots."""
+    name = unicodedata.normalize("NFC", _base_name(name))
+    name = " ".join(name.split())
+    name = "".join(char if _is_safe(char) else "_" for char in name)
+    return name.rstrip(" .")
+
+
+def _is_safe(char: str) -> bool:
+    return char in " .-_" or unicodedata.category(char) in {"Lu", "Ll", "Lt", "Lm", "Lo", "Nd"}
+
+
+def _split(clean: str) -> tuple[str, str]:
+    """(stem, lower-cased extension without dot, "" if none) of a cleaned name."""
+    stem, dot, extension = clean.rpartition(".")
+    if not dot or not _is_extension(extension):
+        stem, extension = clean, ""
+    return stem.strip(" ."), extension.lower()
+
+
+def _is_extension(text: str) -> bool:
+    return 0 < len(text) <= 10 and text.isascii() and text.isalnum()
+
+
+def _display_name(name: str) -> str:
+    """The name as the user knows it, for messages: base name, without invisible characters."""
+    name = unicodedata.normalize("NFC", _base_name(name))
+    name = " ".join(name.split())
+    name = "".join(char for char in name if not unicodedata.category(char).startswith("C"))
+    if len(name) > MAX_NAME_LENGTH:
+        name = name[: MAX_NAME_LENGTH - 1] + "…"
+    return name or _("sans nom")

@@ -1,0 +1,182 @@
+"""The questionnaire pages: navigation by domain, answers saved as one goes, evidence files, and
+the list of what is still missing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ..domain.completeness import dossier_completeness
+from ..domain.queries import dossiers_visible_to
+from ..domain.questionnaire import AnswerConflict, answer_save, evidence_add, evidence_remove
+from ..domain.questionnaire_pages import answer_block, questionnaire_page
+from ..forms.questionnaire import AnswerForm, EvidenceForm
+from ..models import Evidence, Requirement
+
+
+def _dossier(request, pk):
+    queryset = dossiers_visible_to(request.user).select_related(
+        "service__organisation", "referential_version"
+    )
+    dossier = get_object_or_404(queryset, pk=pk)
+    if dossier.referential_version_id is None:
+        raise Http404
+    return dossier
+
+
+def _requirement(dossier, code):
+    return get_object_or_404(
+        Requirement.objects.select_related("section"),
+        version_id=dossier.referential_version_id,
+        code=code,
+    )
+
+
+def _domain_url(dossier, requirement):
+    url = reverse("applications:questionnaire-domain", args=[dossier.pk, requirement.domain])
+    return f"{url}#exigence-{requirement.code}"
+
+
+@login_required
+@require_GET
+def questionnaire(request, pk, domain=None):
+    dossier = _dossier(request, pk)
+    page = questionnaire_page(dossier=dossier, user=request.user, domain=domain)
+    if page.current is None:
+        if domain is not None:
+            raise Http404
+    elif domain is None:
+        return redirect("applications:questionnaire-domain", pk=dossier.pk, domain=page.current)
+    return render(request, "applications/questionnaire/domain.html", {"page": page})
+
+
+def _render_block(request, dossier, requirement, *, status=200, **extra):
+    block = answer_block(dossier=dossier, requirement=requirement, user=request.user, **extra)
+    return render(
+        request, "applications/questionnaire/_answer.html", {"block": block}, status=status
+    )
+
+
+@login_required
+@require_POST
+def answer_update(request, pk, code):
+    dossier = _dossier(request, pk)
+    requirement = _requirement(dossier, code)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        if request.htmx:
+            return _render_block(request, dossier, requirement, status=400, errors=form.errors)
+        messages.error(request, _("La réponse n'a pas pu être enregistrée : vérifiez la saisie."))
+        return redirect(_domain_url(dossier, requirement))
+    data = form.cleaned_data
+    try:
+        answer_save(
+            dossier=dossier,
+            requirement=requirement,
+            actor=request.user,
+            status=data["status"],
+            justification=data["justification"],
+            free_text=data["free_text"],
+            expected_version=data["version"],
+        )
+    except PermissionDenied:
+        raise
+    except AnswerConflict as conflict:
+        if request.htmx:
+            return _render_block(
+                request, dossier, requirement, status=409, conflict=conflict, mine=data
+            )
+        messages.error(request, str(conflict))
+        return redirect(_domain_url(dossier, requirement))
+    except ValidationError as exc:
+        if request.htmx:
+            return _render_block(
+                request, dossier, requirement, status=400, errors={"status": exc.messages}
+            )
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_domain_url(dossier, requirement))
+    if request.htmx:
+        return _render_block(request, dossier, requirement, saved=True)
+    messages.success(request, _("Réponse à l'exigence %(code)s enregistrée.") % {"code": code})
+    return redirect(_domain_url(dossier, requirement))
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk, code):
+    dossier = _dossier(request, pk)
+    requirement = _requirement(dossier, code)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            evidence = evidence_add(
+                dossier=dossier,
+                requirement=requirement,
+                actor=request.user,
+                uploaded=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(
+                request,
+                _("Pièce « %(name)s » ajoutée à l'exigence %(code)s.")
+                % {"name": evidence.name, "code": code},
+            )
+            return redirect(_domain_url(dossier, requirement))
+    errors = [str(e) for e in form.errors.get("file", [])]
+    if request.htmx:
+        return _render_block(request, dossier, requirement, status=400, upload_errors=errors)
+    page = questionnaire_page(dossier=dossier, user=request.user, domain=requirement.domain)
+    for section in page.sections:
+        for block in section.blocks:
+            if block.requirement.pk == requirement.pk:
+                block.upload_errors = errors
+    return render(request, "applications/questionnaire/domain.html", {"page": page}, status=400)
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk, evidence_pk):
+    dossier = _dossier(request, pk)
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("requirement", "dossier"),
+        dossier=dossier,
+        pk=evidence_pk,
+        removed_at__isnull=True,
+    )
+    evidence_remove(evidence=evidence, actor=request.user)
+    messages.success(request, _("Pièce « %(name)s » retirée.") % {"name": evidence.name})
+    return redirect(_domain_url(dossier, evidence.requirement))
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk, evidence_pk):
+    """Evidence is private: served only here, to people who may see the dossier, as a download."""
+    dossier = _dossier(request, pk)
+    evidence = get_object_or_404(Evidence, dossier=dossier, pk=evidence_pk)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.name,
+        content_type=evidence.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def completeness(request, pk):
+    dossier = _dossier(request, pk)
+    report = dossier_completeness(dossier)
+    return render(
+        request,
+        "applications/questionnaire/completeness.html",
+        {"dossier": dossier, "report": report},
+    )
