@@ -55,10 +55,13 @@ def questionnaire(request, pk, domain=None):
 
 
 def _render_block(request, dossier, requirement, *, status=200, **extra):
+    """The whole answer block (errors, conflicts), swapped in place of the form."""
     block = answer_block(dossier=dossier, requirement=requirement, user=request.user, **extra)
-    return render(
+    response = render(
         request, "applications/questionnaire/_answer.html", {"block": block}, status=status
     )
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @login_required
@@ -100,7 +103,11 @@ def answer_update(request, pk, code):
         messages.error(request, " ".join(exc.messages))
         return redirect(_domain_url(dossier, requirement))
     if request.htmx:
-        return _render_block(request, dossier, requirement, saved=True)
+        # Only the version, the gaps and the « Enregistré à » line are swapped (out of band),
+        # so that the field being typed in keeps its focus and caret.
+        block = answer_block(dossier=dossier, requirement=requirement, user=request.user,
+                             saved=True)
+        return render(request, "applications/questionnaire/_answer_saved.html", {"block": block})
     messages.success(request, _("Réponse à l'exigence %(code)s enregistrée.") % {"code": code})
     return redirect(_domain_url(dossier, requirement))
 
