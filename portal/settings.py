@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_htmx",
     "dsfr",
+    "widget_tweaks",  # django-dsfr's radio and checkbox templates load it
     "portal.accounts",
     "portal.organisations",
     "portal.notifications",

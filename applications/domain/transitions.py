@@ -9,7 +9,7 @@ from django_fsm import ConcurrentTransition
 
 from ..enums import DossierState
 from ..guards import condition_reason
-from ..models import Dossier, TransitionLog
+from ..models import Dossier, Service, TransitionLog
 from ..models.dossier import InvalidTransitionArgument
 from .exceptions import (
     TransitionBlocked,
@@ -20,6 +20,9 @@ from .exceptions import (
 )
 from .notifications import notify_transition
 from .revisions import revision_freeze
+
+#: Transitions that file the editor's answers (and freeze them as a revision).
+FILING_TRANSITIONS = ("submit", "resubmit", "provide_complements")
 
 
 def append_log(
@@ -58,6 +61,11 @@ def _apply(
             )
         except Dossier.DoesNotExist:
             raise TransitionNotAvailable(_("Ce dossier n'existe plus.")) from None
+        if name in FILING_TRANSITIONS:
+            # Filing reads the service's orientation: hold its row so it cannot change meanwhile.
+            Service.objects.select_for_update().values_list("pk", flat=True).get(
+                pk=locked.service_id
+            )
         if locked.state != dossier.state:
             raise TransitionConflict(
                 _(

@@ -105,8 +105,9 @@ def answer_update(request, pk, code):
     if request.htmx:
         # Only the version, the gaps and the « Enregistré à » line are swapped (out of band),
         # so that the field being typed in keeps its focus and caret.
-        block = answer_block(dossier=dossier, requirement=requirement, user=request.user,
-                             saved=True)
+        block = answer_block(
+            dossier=dossier, requirement=requirement, user=request.user, saved=True
+        )
         return render(request, "applications/questionnaire/_answer_saved.html", {"block": block})
     messages.success(request, _("Réponse à l'exigence %(code)s enregistrée.") % {"code": code})
     return redirect(_domain_url(dossier, requirement))
