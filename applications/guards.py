@@ -59,7 +59,9 @@ def questionnaire_is_complete(dossier) -> str | None:
 @guard
 def has_expert_on_every_domain(dossier) -> str | None:
     """`start_evaluation` needs an expert assigned on every applicable domain."""
-    assigned = set(dossier.assignments.values_list("domain", flat=True))
+    assigned = set(
+        dossier.assignments.filter(released_at__isnull=True).values_list("domain", flat=True)
+    )
     missing = [d for d in applicable_domains(dossier) if d not in assigned]
     if not missing:
         return None
@@ -67,6 +69,21 @@ def has_expert_on_every_domain(dossier) -> str | None:
 
     labels = ", ".join(str(Domain(d).label) for d in missing)
     return _("Impossible de lancer l'évaluation : aucun expert affecté pour %(domains)s.") % {
+        "domains": labels
+    }
+
+
+@guard
+def every_domain_evaluation_signed(dossier) -> str | None:
+    """`complete_evaluation` needs the signed evaluation of every applicable domain."""
+    signed = set(dossier.domain_evaluations.values_list("domain", flat=True))
+    missing = [d for d in applicable_domains(dossier) if d not in signed]
+    if not missing:
+        return None
+    from .enums import Domain
+
+    labels = ", ".join(str(Domain(d).label) for d in missing)
+    return _("Impossible de clore l'évaluation : évaluation non signée pour %(domains)s.") % {
         "domains": labels
     }
 

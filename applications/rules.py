@@ -33,7 +33,7 @@ def is_dossier_organisation_member(user, dossier):
 def is_assigned_expert(user, dossier):
     if dossier is None or not user.is_authenticated:
         return False
-    return dossier.assignments.filter(expert=user).exists()
+    return dossier.assignments.filter(expert=user, released_at__isnull=True).exists()
 
 
 @rules.predicate

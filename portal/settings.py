@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "applications",
     "reviews",
+    "decisions",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +120,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "outbox-retry-failed": {
         "task": "portal.notifications.tasks.outbox_retry_pending_task",
+        "schedule": 300.0,
+    },
+    "evaluation-reports-pending": {
+        "task": "reviews.tasks.report_retry_pending_task",
+        "schedule": 300.0,
+    },
+    "decision-documents-pending": {
+        "task": "decisions.tasks.decision_retry_pending_task",
         "schedule": 300.0,
     },
 }

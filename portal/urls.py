@@ -11,6 +11,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("organisations/", include("portal.organisations.urls")),
     path("dossiers/", include("applications.urls")),
+    path("decisions/", include("decisions.urls")),
     path("referentiel/", referential_versions, name="referential-versions"),
     path("gestion-technique/", admin.site.urls),
 ]

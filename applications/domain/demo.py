@@ -14,13 +14,15 @@ from django.utils import timezone
 from portal.accounts.models import ExpertScope
 from portal.accounts.roles import Role
 from portal.organisations.models import Membership, Organisation
-from reviews.models import Assignment, CommissionSession, SessionMember
+from reviews.domain.assignments import assignment_create, assignment_declare
+from reviews.models import CommissionSession, SessionMember
 
 from ..enums import DecisionOutcome, Domain, DossierState, Opinion
 from ..guards import applicable_domains
 from ..models import Dossier, Orientation, Service
 from . import transitions as t
 from .demo_content import (
+    demo_evaluate,
     demo_fill_questionnaire,
     demo_orientation,
     demo_service_fields,
@@ -82,7 +84,7 @@ PATHS = {
     S.INCOMPLETE: ["submit", "declare_incomplete"],
     S.UNDER_EVALUATION: ["submit", "assign", "start_evaluation"],
     S.COMPLEMENTS_REQUESTED: ["submit", "assign", "start_evaluation", "request_complements"],
-    S.EVALUATED: ["submit", "assign", "start_evaluation", "complete_evaluation"],
+    S.EVALUATED: ["submit", "assign", "start_evaluation", "evaluate", "complete_evaluation"],
 }
 PATHS[S.IN_COMMISSION] = PATHS[S.EVALUATED] + ["schedule"]
 PATHS[S.OPINION_FAVORABLE] = PATHS[S.IN_COMMISSION] + ["opinion_favorable"]
@@ -185,10 +187,17 @@ def run_step(step, dossier, people, session):
     if step == "assign":
         experts = experts_by_domain(people)
         for domain in applicable_domains(dossier):
-            Assignment.objects.get_or_create(
-                dossier=dossier, domain=domain, defaults={"expert": experts[domain]}
+            assignment = assignment_create(
+                dossier=dossier,
+                domain=domain,
+                expert=experts[domain],
+                actor=instructor,
+                due_on=timezone.localdate() + timedelta(days=21),
             )
+            assignment_declare(assignment=assignment, actor=experts[domain], conflict=False)
         return dossier
+    if step == "evaluate":
+        return demo_evaluate(dossier, experts_by_domain(people))
     if step == "convention":
         Dossier.objects.filter(pk=dossier.pk).update(convention_signed_at=timezone.now())
         dossier.refresh_from_db()

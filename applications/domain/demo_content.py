@@ -112,3 +112,32 @@ def demo_fill_questionnaire(dossier, actor, *, complete: bool = True) -> None:
         for requirement in requirements
         if requirement.evidence_required
     )
+
+
+def demo_evaluate(dossier, experts: dict):
+    """Each domain's expert judges every requirement (a few partially met) and signs."""
+    from reviews.domain.evaluation import evaluation_sign, verdict_save
+
+    for index, requirement in enumerate(
+        applicable_requirements(dossier.referential_version, dossier.service)
+    ):
+        partial = index % 17 == 5 and not requirement.blocking
+        verdict_save(
+            dossier=dossier,
+            requirement=requirement,
+            actor=experts[requirement.domain],
+            verdict="partial" if partial else "compliant",
+            comment="La preuve fournie ne couvre qu'une partie du périmètre." if partial else "",
+        )
+    domains = {
+        r.domain for r in applicable_requirements(dossier.referential_version, dossier.service)
+    }
+    for domain in sorted(domains):
+        evaluation_sign(
+            dossier=dossier,
+            domain=domain,
+            actor=experts[domain],
+            conclusion="favorable",
+            synthesis="Les preuves sont complètes et cohérentes ; quelques points mineurs.",
+        )
+    return dossier

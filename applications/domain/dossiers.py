@@ -49,6 +49,7 @@ def dossier_create(*, actor, service: Service) -> Dossier:
                     reference=new_reference(),
                     created_by=actor,
                     referential_version=version,
+                    state_changed_at=timezone.now(),
                 )
                 append_log(
                     dossier=dossier,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import rules as r
-from ..enums import AnswerStatus
+from ..enums import AnswerStatus, DossierState
 from ..evidence_files import check_evidence_file
 from ..models import Answer, Dossier, Evidence, Requirement
 
@@ -35,11 +35,18 @@ class AnswerConflict(Exception):
         )
 
 
-def _check_can_edit(dossier: Dossier, actor) -> None:
+def _check_can_edit(dossier: Dossier, actor, requirement: Requirement) -> None:
     if not r.can_edit_questionnaire.test(actor, dossier):
         raise PermissionDenied(
             _("Les réponses de ce dossier ne peuvent pas être modifiées dans son état actuel.")
         )
+    if dossier.state == DossierState.COMPLEMENTS_REQUESTED:
+        from reviews.domain.complements import requested_requirement_ids
+
+        if requirement.pk not in requested_requirement_ids(dossier):
+            raise PermissionDenied(
+                _("Seules les exigences visées par la demande de compléments sont modifiables.")
+            )
 
 
 def answer_save(
@@ -53,7 +60,7 @@ def answer_save(
     expected_version: int,
 ) -> Answer:
     """Save one answer if nobody saved it since `expected_version` was read (0: none yet)."""
-    _check_can_edit(dossier, actor)
+    _check_can_edit(dossier, actor, requirement)
     if requirement.version_id != dossier.referential_version_id:
         raise ValidationError(_("Cette exigence n'appartient pas au référentiel du dossier."))
     if status and status not in AnswerStatus.values:
@@ -89,7 +96,7 @@ def answer_save(
 
 def evidence_add(*, dossier: Dossier, requirement: Requirement, actor, uploaded) -> Evidence:
     """Check the file on its content, then store it privately; a rejected file stores nothing."""
-    _check_can_edit(dossier, actor)
+    _check_can_edit(dossier, actor, requirement)
     if requirement.version_id != dossier.referential_version_id:
         raise ValidationError(_("Cette exigence n'appartient pas au référentiel du dossier."))
     checked = check_evidence_file(uploaded)
@@ -120,7 +127,7 @@ def evidence_add(*, dossier: Dossier, requirement: Requirement, actor, uploaded)
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, actor) -> None:
     """Take a file out of the draft; the file itself stays for the revisions that cite it."""
-    _check_can_edit(evidence.dossier, actor)
+    _check_can_edit(evidence.dossier, actor, evidence.requirement)
     Evidence.objects.filter(pk=evidence.pk, removed_at__isnull=True).update(
         removed_at=timezone.now(), removed_by=actor
     )

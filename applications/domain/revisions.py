@@ -15,11 +15,15 @@ ORIENTATION_FIELDS = (
 )
 
 
+def latest_revision_number(dossier: Dossier) -> int:
+    return dossier.revisions.aggregate(n=Max("number"))["n"] or 0
+
+
 def revision_freeze(*, dossier: Dossier, actor, transition: str) -> Revision:
     """Copy the draft answers and the ids of their current evidence into a new revision.
 
     Called inside the transition's transaction, with the dossier row locked."""
-    number = (dossier.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+    number = latest_revision_number(dossier) + 1
     orientation = service_orientation(dossier.service)
     revision = Revision.objects.create(
         dossier=dossier,

@@ -95,6 +95,7 @@ def _apply(
             method(**kwargs)
         except InvalidTransitionArgument as exc:
             raise TransitionInvalid(str(exc)) from exc
+        locked.state_changed_at = timezone.now()
         try:
             locked.save()
         except ConcurrentTransition:
@@ -125,10 +126,15 @@ def action_label(name: str) -> str:
 
 
 def _freezing(name, actor):
-    """Filing freezes the answers and evidence as a new revision, in the same transaction."""
+    """Filing freezes the answers and evidence as a new revision, in the same transaction;
+    complements also close the open request."""
 
     def freeze(locked):
         revision_freeze(dossier=locked, actor=actor, transition=name)
+        if name == "provide_complements":
+            locked.complement_requests.filter(answered_at__isnull=True).update(
+                answered_at=timezone.now()
+            )
 
     return freeze
 
@@ -177,12 +183,44 @@ def dossier_start_evaluation(*, dossier: Dossier, actor, comment: str = "") -> D
     return _apply("start_evaluation", dossier=dossier, actor=actor, comment=comment)
 
 
-def dossier_request_complements(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply("request_complements", dossier=dossier, actor=actor, comment=comment)
+def dossier_request_complements(*, dossier: Dossier, actor, comment: str = "", items=()) -> Dossier:
+    """Ask the editor for complements; `items` are (requirement, question) pairs that the
+    editor then answers on (reviews.domain.complements checks who may ask what)."""
+    from reviews.models import ComplementItem, ComplementRequest
+
+    from .revisions import latest_revision_number
+
+    def record_questions(locked):
+        if not items:
+            return
+        request = ComplementRequest.objects.create(
+            dossier=locked, requested_by=actor, revision_number=latest_revision_number(locked)
+        )
+        ComplementItem.objects.bulk_create(
+            ComplementItem(request=request, requirement=requirement, question=question)
+            for requirement, question in items
+        )
+
+    return _apply(
+        "request_complements",
+        dossier=dossier,
+        actor=actor,
+        comment=comment,
+        on_applied=record_questions,
+    )
 
 
 def dossier_complete_evaluation(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply("complete_evaluation", dossier=dossier, actor=actor, comment=comment)
+    """Close the evaluation; the consolidated report is rendered to PDF by Celery."""
+    from reviews.domain.report import report_request
+
+    return _apply(
+        "complete_evaluation",
+        dossier=dossier,
+        actor=actor,
+        comment=comment,
+        on_applied=lambda locked: report_request(dossier=locked),
+    )
 
 
 def dossier_schedule(*, dossier: Dossier, actor, session, comment: str = "") -> Dossier:

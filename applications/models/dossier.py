@@ -18,7 +18,12 @@ from ..enums import (
     DossierState,
     Opinion,
 )
-from ..guards import has_expert_on_every_domain, has_signed_convention, questionnaire_is_complete
+from ..guards import (
+    every_domain_evaluation_signed,
+    has_expert_on_every_domain,
+    has_signed_convention,
+    questionnaire_is_complete,
+)
 from .service import Service
 
 S = DossierState
@@ -48,6 +53,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     submitted_at = models.DateTimeField(_("déposé le"), null=True, blank=True)
+    state_changed_at = models.DateTimeField(_("dans cet état depuis"), null=True, blank=True)
     opinion = models.CharField(
         _("avis de la commission"), max_length=32, choices=Opinion.choices, blank=True
     )
@@ -69,7 +75,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["state", "submitted_at"]),
+            models.Index(fields=["state", "state_changed_at"]),
+        ]
 
     def __str__(self):
         return f"{self.reference} — {self.service}"
@@ -138,6 +147,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         source=S.UNDER_EVALUATION,
         target=S.EVALUATED,
         permission=allowed(r.can_complete_evaluation),
+        conditions=[every_domain_evaluation_signed],
     )
     def complete_evaluation(self):
         pass

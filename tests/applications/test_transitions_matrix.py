@@ -108,6 +108,8 @@ def test_transition_matrix(state, name):
     people = _people(dossier, cast)
     if name == "publish" and state == S.REFERENCED:
         dossier = _sign_convention(dossier)
+    if name == "complete_evaluation" and state == S.UNDER_EVALUATION:
+        cast.evaluate(dossier)
     sources, target, allowed_roles = EXPECTED[name]
     service = TRANSITIONS[name].service
     logs_before = TransitionLog.objects.filter(dossier=dossier).count()

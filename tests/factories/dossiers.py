@@ -14,6 +14,7 @@ from applications.enums import DecisionOutcome, DossierState, Opinion
 from applications.guards import applicable_domains
 from applications.models import Dossier, Orientation, Service
 from applications.referential.loader import load_referential
+from reviews.domain.evaluation import evaluation_sign, verdict_save
 from reviews.models import Assignment, CommissionSession, SessionMember
 
 from .people import OrganisationFactory, editor, expert, staff_user
@@ -89,11 +90,38 @@ class Cast:
         SessionMember.objects.create(session=self.session, user=self.chair, is_chair=True)
         SessionMember.objects.create(session=self.session, user=self.member)
 
-    def assign_experts(self, dossier):
+    def assign_experts(self, dossier, *, declare=True):
+        """One expert per applicable domain, who (by default) declares no conflict."""
         for domain in applicable_domains(dossier):
             person = expert(domain)
             self.experts[domain] = person
-            Assignment.objects.create(dossier=dossier, expert=person, domain=domain)
+            Assignment.objects.create(
+                dossier=dossier,
+                expert=person,
+                domain=domain,
+                assigned_by=self.instructor,
+                conflict_status="none" if declare else "pending",
+            )
+
+    def evaluate(self, dossier, verdict="compliant"):
+        """Each expert gives `verdict` on every requirement of their domain, then signs."""
+        for requirement in applicable_requirements(dossier.referential_version, dossier.service):
+            verdict_save(
+                dossier=dossier,
+                requirement=requirement,
+                actor=self.experts[requirement.domain],
+                verdict=verdict,
+                comment="" if verdict == "compliant" else "À revoir.",
+            )
+        for domain, person in self.experts.items():
+            evaluation_sign(
+                dossier=dossier,
+                domain=domain,
+                actor=person,
+                conclusion="favorable",
+                synthesis="Dossier solide.",
+            )
+        return dossier
 
 
 def _path(state):
@@ -106,7 +134,7 @@ def _path(state):
     }
     if state in base:
         return base[state]
-    evaluated = _path(S.UNDER_EVALUATION) + ["complete_evaluation"]
+    evaluated = _path(S.UNDER_EVALUATION) + ["evaluate", "complete_evaluation"]
     in_commission = evaluated + ["schedule"]
     return {
         S.COMPLEMENTS_REQUESTED: _path(S.UNDER_EVALUATION) + ["request_complements"],
@@ -153,6 +181,7 @@ def dossier_in_state(state, *, organisation=None, requests_data_exchange=False, 
         "request_complements": lambda d: t.dossier_request_complements(
             dossier=d, actor=cast.instructor, comment="Précisez."
         ),
+        "evaluate": lambda d: cast.evaluate(d),
         "complete_evaluation": lambda d: t.dossier_complete_evaluation(
             dossier=d, actor=cast.instructor
         ),

@@ -1,36 +1,8 @@
-"""Who looks at a dossier after filing: experts per domain, commission sessions and their agenda.
-
-This module holds what access rules need today; evaluation and voting grow on it.
-"""
+"""Commission sessions: members, the chair, and the agenda of evaluated dossiers."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from applications.enums import Domain
-
-
-class Assignment(models.Model):
-    """An expert assigned to evaluate one domain of a dossier."""
-
-    dossier = models.ForeignKey(
-        "applications.Dossier", on_delete=models.CASCADE, related_name="assignments"
-    )
-    expert = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
-    )
-    domain = models.CharField(_("domaine"), max_length=40, choices=Domain.choices)
-    assigned_at = models.DateTimeField(_("affecté le"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("affectation")
-        verbose_name_plural = _("affectations")
-        constraints = [
-            models.UniqueConstraint(fields=["dossier", "domain"], name="one_expert_per_domain")
-        ]
-
-    def __str__(self):
-        return f"{self.dossier} — {self.get_domain_display()} — {self.expert}"
 
 
 class CommissionSession(models.Model):

@@ -1,0 +1,83 @@
+"""Verdicts per requirement and the signed evaluation of each domain."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from applications.domain.orientation import applicable_requirements
+from applications.domain.revisions import latest_revision_number
+from applications.enums import DossierState
+
+from ..models import Conclusion, DomainEvaluation, Verdict, VerdictChoice
+from .assignments import cleared_assignment
+
+
+def _check_expert(dossier, requirement_domain, actor):
+    if dossier.state != DossierState.UNDER_EVALUATION:
+        raise ValidationError(_("Le dossier n'est pas en cours d'évaluation."))
+    if cleared_assignment(dossier=dossier, user=actor, domain=requirement_domain) is None:
+        raise PermissionDenied(_("Vous n'êtes pas l'expert de ce domaine pour ce dossier."))
+    if DomainEvaluation.objects.filter(dossier=dossier, domain=requirement_domain).exists():
+        raise ValidationError(_("L'évaluation de ce domaine est signée : elle ne change plus."))
+
+
+@transaction.atomic
+def verdict_save(*, dossier, requirement, actor, verdict: str, comment: str) -> Verdict:
+    comment = comment.strip()
+    if verdict not in VerdictChoice.values:
+        raise ValidationError({"verdict": _("Choisissez un avis.")})
+    if verdict != VerdictChoice.COMPLIANT and not comment:
+        raise ValidationError(
+            {"comment": _("Un commentaire est obligatoire quand l'exigence n'est pas conforme.")}
+        )
+    if requirement.version_id != dossier.referential_version_id:
+        raise ValidationError(_("Cette exigence n'appartient pas au référentiel du dossier."))
+    _check_expert(dossier, requirement.domain, actor)
+    row, _created = Verdict.objects.update_or_create(
+        dossier=dossier,
+        requirement=requirement,
+        defaults={
+            "expert": actor,
+            "verdict": verdict,
+            "comment": comment,
+            "revision_number": latest_revision_number(dossier),
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def evaluation_sign(
+    *, dossier, domain: str, actor, conclusion: str, synthesis: str
+) -> DomainEvaluation:
+    if conclusion not in Conclusion.values:
+        raise ValidationError({"conclusion": _("Choisissez une conclusion.")})
+    if not synthesis.strip():
+        raise ValidationError({"synthesis": _("La synthèse est obligatoire.")})
+    _check_expert(dossier, domain, actor)
+    required = {
+        r.pk
+        for r in applicable_requirements(dossier.referential_version, dossier.service)
+        if r.domain == domain
+    }
+    judged = set(
+        Verdict.objects.filter(dossier=dossier, requirement_id__in=required).values_list(
+            "requirement_id", flat=True
+        )
+    )
+    if missing := len(required - judged):
+        raise ValidationError(
+            _("Impossible de signer : %(n)d exigence(s) du domaine sans avis.") % {"n": missing}
+        )
+    try:
+        with transaction.atomic():
+            return DomainEvaluation.objects.create(
+                dossier=dossier,
+                domain=domain,
+                expert=actor,
+                conclusion=conclusion,
+                synthesis=synthesis.strip(),
+                revision_number=latest_revision_number(dossier),
+            )
+    except IntegrityError:
+        raise ValidationError(_("Cette évaluation est déjà signée.")) from None
