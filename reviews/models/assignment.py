@@ -74,7 +74,7 @@ class Assignment(models.Model):
 
 
 class ExpertConflict(models.Model):
-    """An expert's declared conflict of interest with an organisation: never offered its dossiers."""
+    """A conflict of interest declared by an expert: never offered that organisation's dossiers."""
 
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts"

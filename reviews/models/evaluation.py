@@ -81,6 +81,9 @@ class ComplementItem(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.request_id} {self.requirement_id}"
+
 
 class DomainEvaluation(models.Model):
     """The expert's signed evaluation of one domain: read-only once signed."""
