@@ -241,6 +241,8 @@ def run_step(step, dossier, people, session):
             dossier=dossier,
             actor=ministry,
             outcome=DecisionOutcome.REFUSED,
+            motives="Les exigences bloquantes de sécurité (hébergement HDS, analyse de risques) "
+            "ne sont pas satisfaites.",
             comment="Conformément à l'avis défavorable de la commission.",
         ),
         "publish": lambda: t.dossier_publish(dossier=dossier, actor=admin),

@@ -52,6 +52,18 @@ def visibility_by_role(user) -> dict[str, Q]:
     return filters
 
 
+def visible_other_than_as_expert(user, dossier) -> bool:
+    """Whether a role other than expert lets the user see the dossier (experts see only their
+    cleared domains of it)."""
+    filters = [q for role, q in visibility_by_role(user).items() if role != Role.EXPERT]
+    if not filters:
+        return False
+    combined = filters[0]
+    for extra in filters[1:]:
+        combined |= extra
+    return Dossier.objects.filter(combined, pk=dossier.pk).exists()
+
+
 def dossiers_for_list(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("service__organisation").order_by("-updated_at", "-pk")
 

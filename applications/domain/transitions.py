@@ -253,8 +253,33 @@ def dossier_record_opinion(
     )
 
 
-def dossier_decide(*, dossier: Dossier, actor, outcome: str, comment: str = "") -> Dossier:
-    return _apply("decide", dossier=dossier, actor=actor, comment=comment, outcome=outcome)
+def dossier_decide(
+    *, dossier: Dossier, actor, outcome: str, motives: str = "", comment: str = ""
+) -> Dossier:
+    """The ministry's decision. It is numbered and signed in the same transaction (motives are
+    required for a refusal and for a decision departing from the opinion); its PDF is produced
+    by Celery after the commit. `comment` goes to the timeline, `motives` into the decision."""
+    from decisions.domain.services import decision_record
+
+    source_state = dossier.state  # _apply refuses to act if the row is no longer in it
+
+    def record_decision(locked):
+        decision_record(
+            dossier=locked,
+            actor=actor,
+            outcome=outcome,
+            motives=motives,
+            source_state=source_state,
+        )
+
+    return _apply(
+        "decide",
+        dossier=dossier,
+        actor=actor,
+        comment=comment,
+        outcome=outcome,
+        on_applied=record_decision,
+    )
 
 
 def dossier_publish(*, dossier: Dossier, actor, comment: str = "") -> Dossier:

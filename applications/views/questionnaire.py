@@ -10,20 +10,26 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from reviews.domain.assignments import cleared_assignment
+
 from ..domain.completeness import dossier_completeness
-from ..domain.queries import dossiers_visible_to
+from ..domain.queries import dossiers_visible_to, visible_other_than_as_expert
 from ..domain.questionnaire import AnswerConflict, answer_save, evidence_add, evidence_remove
 from ..domain.questionnaire_pages import answer_block, questionnaire_page
 from ..forms.questionnaire import AnswerForm, EvidenceForm
 from ..models import Evidence, Requirement
 
 
-def _dossier(request, pk):
+def _dossier(request, pk, *, experts=False):
+    """The dossier if the user may see it here; experts reach only the evidence of the domains
+    they were cleared on (`experts=True`), through their evaluation screen."""
     queryset = dossiers_visible_to(request.user).select_related(
         "service__organisation", "referential_version"
     )
     dossier = get_object_or_404(queryset, pk=pk)
     if dossier.referential_version_id is None:
+        raise Http404
+    if not experts and not visible_other_than_as_expert(request.user, dossier):
         raise Http404
     return dossier
 
@@ -166,8 +172,12 @@ def evidence_delete(request, pk, evidence_pk):
 @require_GET
 def evidence_download(request, pk, evidence_pk):
     """Evidence is private: served only here, to people who may see the dossier, as a download."""
-    dossier = _dossier(request, pk)
+    dossier = _dossier(request, pk, experts=True)
     evidence = get_object_or_404(Evidence, dossier=dossier, pk=evidence_pk)
+    if not visible_other_than_as_expert(request.user, dossier) and not cleared_assignment(
+        dossier=dossier, user=request.user, domain=evidence.requirement.domain
+    ):
+        raise Http404
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
