@@ -89,6 +89,27 @@ def every_domain_evaluation_signed(dossier) -> str | None:
 
 
 @guard
+def vote_closed_with_quorum(dossier) -> str | None:
+    """`record_opinion` needs the commission's vote on the dossier closed, with quorum."""
+    from reviews.domain.commission import current_agenda_item
+
+    item = current_agenda_item(dossier)
+    if item is None or item.vote_status != "closed":
+        return _("Impossible d'enregistrer l'avis : le vote de la commission n'est pas clos.")
+    if not item.quorum_reached:
+        return _("Impossible d'enregistrer l'avis : le quorum n'a pas été atteint lors du vote.")
+    return None
+
+
+@guard
+def reservations_answered(dossier) -> str | None:
+    """`lift_reservations` needs the editor's answer to the reservations."""
+    if dossier.reservation_responses.exists():
+        return None
+    return _("Impossible de lever les réserves : l'éditeur n'y a pas encore répondu.")
+
+
+@guard
 def has_signed_convention(dossier) -> str | None:
     """`publish` needs the convention signed by the editor."""
     if dossier.convention_signed_at:

@@ -223,6 +223,13 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=7)
 SITE_TITLE = "Référencement au catalogue de Mon espace santé"
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+#: Days a dossier may stay in each instruction state before the instructors' queue shows it late.
+STAGE_DEADLINE_DAYS = {
+    "submitted": env.int("DEADLINE_SUBMITTED_DAYS", default=15),
+    "under_evaluation": env.int("DEADLINE_UNDER_EVALUATION_DAYS", default=45),
+    "complements_requested": env.int("DEADLINE_COMPLEMENTS_REQUESTED_DAYS", default=30),
+    "evaluated": env.int("DEADLINE_EVALUATED_DAYS", default=30),
+}
 
 LOGGING = {
     "version": 1,

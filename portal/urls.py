@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisations/", include("portal.organisations.urls")),
     path("dossiers/", include("applications.urls")),
     path("decisions/", include("decisions.urls")),
+    path("instruction/", include("reviews.urls")),
     path("referentiel/", referential_versions, name="referential-versions"),
     path("gestion-technique/", admin.site.urls),
 ]

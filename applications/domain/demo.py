@@ -15,6 +15,7 @@ from portal.accounts.models import ExpertScope
 from portal.accounts.roles import Role
 from portal.organisations.models import Membership, Organisation
 from reviews.domain.assignments import assignment_create, assignment_declare
+from reviews.domain.commission import current_agenda_item, vote_cast, vote_close, vote_open
 from reviews.models import CommissionSession, SessionMember
 
 from ..enums import DecisionOutcome, Domain, DossierState, Opinion
@@ -178,6 +179,25 @@ def experts_by_domain(people) -> dict[str, object]:
     }
 
 
+COMMISSION = [
+    "commission-chair@demo.test",
+    "commission-member-1@demo.test",
+    "commission-member-2@demo.test",
+]
+
+
+def demo_vote(dossier, people, opinion):
+    """The chair opens the vote, the three members vote, the chair closes it."""
+    item = current_agenda_item(dossier)
+    chair = people[COMMISSION[0]]
+    vote_open(item=item, actor=chair)
+    for email in COMMISSION:
+        comment = "" if opinion == Opinion.FAVORABLE else "Avis motivé par le rapport d'évaluation."
+        vote_cast(item=item, actor=people[email], opinion=opinion, comment=comment)
+    vote_close(item=item, actor=chair)
+    return dossier
+
+
 def run_step(step, dossier, people, session):
     instructor = people["instructor@demo.test"]
     editor = dossier.created_by
@@ -220,18 +240,16 @@ def run_step(step, dossier, people, session):
         ),
         "schedule": lambda: t.dossier_schedule(dossier=dossier, actor=instructor, session=session),
         "opinion_favorable": lambda: t.dossier_record_opinion(
-            dossier=dossier, actor=chair, opinion=Opinion.FAVORABLE
+            dossier=demo_vote(dossier, people, Opinion.FAVORABLE), actor=chair
         ),
         "opinion_reserved": lambda: t.dossier_record_opinion(
-            dossier=dossier,
+            dossier=demo_vote(dossier, people, Opinion.FAVORABLE_SUSPENSIVE),
             actor=chair,
-            opinion=Opinion.FAVORABLE_SUSPENSIVE,
             reservations="Fournir l'attestation d'hébergement HDS à jour.",
         ),
         "opinion_unfavorable": lambda: t.dossier_record_opinion(
-            dossier=dossier,
+            dossier=demo_vote(dossier, people, Opinion.UNFAVORABLE),
             actor=chair,
-            opinion=Opinion.UNFAVORABLE,
             comment="Exigences bloquantes de sécurité non satisfaites.",
         ),
         "decide_referenced": lambda: t.dossier_decide(

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from ..enums import DossierState
+from ..enums import DossierState, Opinion
 from ..guards import condition_reason
 from ..models import Dossier, Service, TransitionLog
 from ..models.dossier import InvalidTransitionArgument
@@ -240,15 +240,24 @@ def dossier_lift_reservations(*, dossier: Dossier, actor, comment: str = "") -> 
     return _apply("lift_reservations", dossier=dossier, actor=actor, comment=comment)
 
 
-def dossier_record_opinion(
-    *, dossier: Dossier, actor, opinion: str, reservations: str = "", comment: str = ""
-) -> Dossier:
+def dossier_record_opinion(*, dossier: Dossier, actor, opinion: str | None = None,
+                           reservations: str = "", comment: str = "") -> Dossier:
+    """Record the opinion that came out of the commission's closed vote (the chair)."""
+    from reviews.domain.commission import current_agenda_item
+
+    item = current_agenda_item(dossier)
+    result = item.result if item else ""
+    if opinion is not None and result and opinion != result:
+        raise TransitionInvalid(
+            _("L'avis enregistré doit être celui issu du vote : « %(label)s ».")
+            % {"label": Opinion(result).label}
+        )
     return _apply(
         "record_opinion",
         dossier=dossier,
         actor=actor,
         comment=comment,
-        opinion=opinion,
+        opinion=result or opinion or "",
         reservations=reservations.strip(),
     )
 

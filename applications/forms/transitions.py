@@ -75,9 +75,10 @@ class DecisionForm(TransitionForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("outcome") == DecisionOutcome.REFUSED and not (
-            data.get("motives") or ""
-        ).strip():
+        if (
+            data.get("outcome") == DecisionOutcome.REFUSED
+            and not (data.get("motives") or "").strip()
+        ):
             self.add_error("motives", _("Indiquez les motifs du refus."))
         return data
 

@@ -23,6 +23,8 @@ from ..guards import (
     has_expert_on_every_domain,
     has_signed_convention,
     questionnaire_is_complete,
+    reservations_answered,
+    vote_closed_with_quorum,
 )
 from .service import Service
 
@@ -163,6 +165,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         source=S.OPINION_RESERVED,
         target=S.OPINION_FAVORABLE,
         permission=allowed(r.can_lift_reservations),
+        conditions=[reservations_answered],
     )
     def lift_reservations(self):
         pass
@@ -173,6 +176,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         source=S.IN_COMMISSION,
         target=RETURN_VALUE(S.OPINION_FAVORABLE, S.OPINION_RESERVED, S.OPINION_UNFAVORABLE),
         permission=allowed(r.can_record_opinion),
+        conditions=[vote_closed_with_quorum],
     )
     def record_opinion(self, *, opinion, reservations=""):
         opinion = Opinion(opinion)

@@ -6,8 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from reviews.domain.queues import expert_clearance, review_panel
+
 from ..domain.exceptions import TransitionError
-from ..domain.queries import dossier_actions, dossiers_visible_to
+from ..domain.queries import dossier_actions, dossiers_visible_to, visible_other_than_as_expert
 from ..domain.workflow import TRANSITIONS
 from ..forms.transitions import FORMS
 
@@ -23,6 +25,13 @@ def _visible_dossier(request, pk):
 @login_required
 def dossier_detail(request, pk):
     dossier = _visible_dossier(request, pk)
+    if not visible_other_than_as_expert(request.user, dossier):
+        # An expert sees nothing of a dossier before declaring their interests.
+        cleared, pending = expert_clearance(dossier=dossier, user=request.user)
+        if not cleared:
+            if pending is None:
+                raise Http404
+            return redirect("reviews:assignment-declare", pk=pending.pk)
     logs = dossier.transition_logs.select_related("actor").order_by("-seq")
     paginator = Paginator(logs, 50)
     return render(
@@ -32,6 +41,7 @@ def dossier_detail(request, pk):
             "dossier": dossier,
             "timeline": paginator.get_page(request.GET.get("page")),
             "actions": dossier_actions(dossier=dossier, user=request.user),
+            "review_panel": review_panel(dossier=dossier, user=request.user),
         },
     )
 

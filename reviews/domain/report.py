@@ -53,7 +53,7 @@ def report_render(*, report_id: int) -> EvaluationReport | None:
     """Render once: a report already rendered (or gone) is left as it is."""
     with transaction.atomic():
         report = (
-            EvaluationReport.objects.select_for_update()
+            EvaluationReport.objects.select_for_update(of=("self",))
             .select_related("dossier__service__organisation", "dossier__referential_version")
             .filter(pk=report_id)
             .first()

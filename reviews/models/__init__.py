@@ -1,5 +1,14 @@
+from .admissibility import IncompletenessItem
 from .assignment import Assignment, ConflictStatus, ExpertConflict
-from .commission import AgendaItem, CommissionSession, SessionMember
+from .commission import (
+    AgendaItem,
+    CommissionSession,
+    ItemConflict,
+    ReservationResponse,
+    SessionMember,
+    Vote,
+    VoteStatus,
+)
 from .evaluation import (
     ComplementItem,
     ComplementRequest,
@@ -22,8 +31,13 @@ __all__ = [
     "DomainEvaluation",
     "EvaluationReport",
     "ExpertConflict",
+    "IncompletenessItem",
+    "ItemConflict",
     "ReportStatus",
+    "ReservationResponse",
     "SessionMember",
     "Verdict",
     "VerdictChoice",
+    "Vote",
+    "VoteStatus",
 ]

@@ -1,13 +1,33 @@
 """Commission sessions: members, the chair, and the agenda of evaluated dossiers."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from applications.enums import Opinion
+
+
+class VoteStatus(models.TextChoices):
+    NOT_OPENED = "not_opened", _("Vote non ouvert")
+    OPEN = "open", _("Vote ouvert")
+    CLOSED = "closed", _("Vote clos")
 
 
 class CommissionSession(models.Model):
     title = models.CharField(_("intitulé"), max_length=200)
     date = models.DateField(_("date"))
+    quorum_ratio = models.DecimalField(
+        _("quorum"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        help_text=_(
+            "Part des membres pouvant voter (sans conflit d'intérêts) qui doit avoir voté, "
+            "strictement : 0,50 = plus de la moitié."
+        ),
+    )
 
     class Meta:
         verbose_name = _("séance de la commission")
@@ -24,6 +44,7 @@ class SessionMember(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commission_seats"
     )
     is_chair = models.BooleanField(_("président de séance"), default=False)
+    present = models.BooleanField(_("présent"), default=True)
 
     class Meta:
         verbose_name = _("membre de séance")
@@ -49,6 +70,16 @@ class AgendaItem(models.Model):
         "applications.Dossier", on_delete=models.PROTECT, related_name="agenda_items"
     )
     position = models.PositiveSmallIntegerField(_("rang"), default=1)
+    vote_status = models.CharField(
+        _("vote"), max_length=10, choices=VoteStatus.choices, default=VoteStatus.NOT_OPENED
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    quorum_reached = models.BooleanField(null=True)
+    result = models.CharField(
+        _("avis issu du vote"), max_length=32, choices=Opinion.choices, blank=True
+    )
+    tally = models.JSONField(_("décompte"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("point de l'ordre du jour")
@@ -60,3 +91,63 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return f"{self.session} — {self.dossier}"
+
+
+class ItemConflict(models.Model):
+    """A member's conflict of interest on one agenda item: they do not vote on it."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="conflicts")
+    member = models.ForeignKey(SessionMember, on_delete=models.CASCADE, related_name="conflicts")
+    details = models.TextField(_("nature du conflit"))
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "member"], name="one_conflict_per_item_member")
+        ]
+
+    def __str__(self):
+        return f"{self.member} ⟂ {self.item}"
+
+
+class Vote(models.Model):
+    """One member's vote on one item; it may change until the chair closes the vote."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(SessionMember, on_delete=models.PROTECT, related_name="votes")
+    opinion = models.CharField(_("vote"), max_length=32, choices=Opinion.choices)
+    comment = models.TextField(_("commentaire"), blank=True)
+    cast_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "member"], name="one_vote_per_member_and_item")
+        ]
+
+    def __str__(self):
+        return f"{self.member} : {self.opinion}"
+
+
+class ReservationResponse(models.Model):
+    """The editor's answer to the commission's suspensive reservations, checked by the
+    instructor before lifting them."""
+
+    dossier = models.ForeignKey(
+        "applications.Dossier", on_delete=models.CASCADE, related_name="reservation_responses"
+    )
+    text = models.TextField(_("réponse aux réserves"))
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    responded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("réponse aux réserves")
+        verbose_name_plural = _("réponses aux réserves")
+        ordering = ["-responded_at"]
+
+    def __str__(self):
+        return f"Réponse aux réserves {self.dossier_id}"

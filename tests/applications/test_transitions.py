@@ -63,21 +63,36 @@ def test_referencing_requires_a_favorable_opinion(state):
         (Opinion.UNFAVORABLE, S.OPINION_UNFAVORABLE),
     ],
 )
-def test_record_opinion_moves_to_the_state_of_the_opinion(opinion, target):
+def test_record_opinion_moves_to_the_state_of_the_voted_opinion(opinion, target):
     dossier, cast = dossier_in_state(S.IN_COMMISSION)
+    cast.vote(dossier, opinion)
     result = t.dossier_record_opinion(
-        dossier=dossier, actor=cast.chair, opinion=opinion, reservations="Réserve écrite."
+        dossier=dossier, actor=cast.chair, reservations="Réserve écrite."
     )
     assert result.state == target
     assert result.opinion == opinion
 
 
+def test_record_opinion_needs_a_closed_vote():
+    dossier, cast = dossier_in_state(S.IN_COMMISSION)
+    with pytest.raises(TransitionBlocked, match="vote de la commission n'est pas clos"):
+        t.dossier_record_opinion(dossier=dossier, actor=cast.chair)
+    assert Dossier.objects.get(pk=dossier.pk).state == S.IN_COMMISSION
+
+
+def test_recorded_opinion_must_be_the_voted_one():
+    dossier, cast = dossier_in_state(S.IN_COMMISSION)
+    cast.vote(dossier, Opinion.UNFAVORABLE)
+    with pytest.raises(TransitionInvalid, match="celui issu du vote"):
+        t.dossier_record_opinion(dossier=dossier, actor=cast.chair, opinion=Opinion.FAVORABLE)
+    assert Dossier.objects.get(pk=dossier.pk).state == S.IN_COMMISSION
+
+
 def test_reservations_text_is_required_with_reservations():
     dossier, cast = dossier_in_state(S.IN_COMMISSION)
+    cast.vote(dossier, Opinion.FAVORABLE_SUSPENSIVE)
     with pytest.raises(TransitionInvalid, match="réserves"):
-        t.dossier_record_opinion(
-            dossier=dossier, actor=cast.chair, opinion=Opinion.FAVORABLE_SUSPENSIVE
-        )
+        t.dossier_record_opinion(dossier=dossier, actor=cast.chair)
     assert Dossier.objects.get(pk=dossier.pk).state == S.IN_COMMISSION
 
 

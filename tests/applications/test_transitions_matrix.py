@@ -14,6 +14,7 @@ from applications.domain.exceptions import (
 from applications.domain.workflow import TRANSITIONS
 from applications.enums import DecisionOutcome, DossierState, Opinion
 from applications.models import Dossier, TransitionLog
+from reviews.domain.commission import reservations_respond
 from tests.factories import OrganisationFactory, editor, expert
 from tests.factories.dossiers import _sign_convention, dossier_in_state
 
@@ -93,8 +94,8 @@ def _people(dossier, cast):
 
 def _arguments(name, cast):
     return {
-        "record_opinion": {"opinion": Opinion.FAVORABLE},
-        "decide": {"outcome": DecisionOutcome.REFUSED},
+        "record_opinion": {},
+        "decide": {"outcome": DecisionOutcome.REFUSED, "motives": "Exigences non satisfaites."},
         "schedule": {"session": cast.session},
         "declare_incomplete": {"comment": "Il manque l'AIPD."},
     }.get(name, {})
@@ -110,6 +111,10 @@ def test_transition_matrix(state, name):
         dossier = _sign_convention(dossier)
     if name == "complete_evaluation" and state == S.UNDER_EVALUATION:
         cast.evaluate(dossier)
+    if name == "record_opinion" and state == S.IN_COMMISSION:
+        cast.vote(dossier, Opinion.FAVORABLE)
+    if name == "lift_reservations" and state == S.OPINION_RESERVED:
+        reservations_respond(dossier=dossier, actor=cast.editor, text="HDS obtenu.")
     sources, target, allowed_roles = EXPECTED[name]
     service = TRANSITIONS[name].service
     logs_before = TransitionLog.objects.filter(dossier=dossier).count()

@@ -14,6 +14,7 @@ from applications.enums import DecisionOutcome, DossierState, Opinion
 from applications.guards import applicable_domains
 from applications.models import Dossier, Orientation, Service
 from applications.referential.loader import load_referential
+from reviews.domain.commission import current_agenda_item, vote_cast, vote_close, vote_open
 from reviews.domain.evaluation import evaluation_sign, verdict_save
 from reviews.models import Assignment, CommissionSession, SessionMember
 
@@ -103,6 +104,15 @@ class Cast:
                 conflict_status="none" if declare else "pending",
             )
 
+    def vote(self, dossier, opinion):
+        """The chair opens the vote, both members vote `opinion`, the chair closes it."""
+        item = current_agenda_item(dossier)
+        vote_open(item=item, actor=self.chair)
+        for person in (self.chair, self.member):
+            vote_cast(item=item, actor=person, opinion=opinion, comment="Motivé.")
+        vote_close(item=item, actor=self.chair)
+        return dossier
+
     def evaluate(self, dossier, verdict="compliant"):
         """Each expert gives `verdict` on every requirement of their domain, then signs."""
         for requirement in applicable_requirements(dossier.referential_version, dossier.service):
@@ -189,22 +199,24 @@ def dossier_in_state(state, *, organisation=None, requests_data_exchange=False, 
             dossier=d, actor=cast.instructor, session=cast.session
         ),
         "favorable": lambda d: t.dossier_record_opinion(
-            dossier=d, actor=cast.chair, opinion=Opinion.FAVORABLE
+            dossier=cast.vote(d, Opinion.FAVORABLE), actor=cast.chair
         ),
         "reserved": lambda d: t.dossier_record_opinion(
-            dossier=d,
+            dossier=cast.vote(d, Opinion.FAVORABLE_SUSPENSIVE),
             actor=cast.chair,
-            opinion=Opinion.FAVORABLE_SUSPENSIVE,
             reservations="Attestation HDS à fournir.",
         ),
         "unfavorable": lambda d: t.dossier_record_opinion(
-            dossier=d, actor=cast.chair, opinion=Opinion.UNFAVORABLE
+            dossier=cast.vote(d, Opinion.UNFAVORABLE), actor=cast.chair
         ),
         "referenced": lambda d: t.dossier_decide(
             dossier=d, actor=cast.ministry, outcome=DecisionOutcome.REFERENCED
         ),
         "refused": lambda d: t.dossier_decide(
-            dossier=d, actor=cast.ministry, outcome=DecisionOutcome.REFUSED
+            dossier=d,
+            actor=cast.ministry,
+            outcome=DecisionOutcome.REFUSED,
+            motives="Exigences bloquantes de sécurité non satisfaites.",
         ),
         "convention": _sign_convention,
         "publish": lambda d: t.dossier_publish(dossier=d, actor=cast.admin),

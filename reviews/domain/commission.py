@@ -1,0 +1,168 @@
+"""The commission's vote on each agenda item: conflicts, votes, the chair opening and closing,
+and the result (quorum, majority, the chair's vote settling a tie)."""
+
+from collections import Counter
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.enums import DossierState, Opinion
+
+from ..models import (
+    AgendaItem,
+    ItemConflict,
+    ReservationResponse,
+    SessionMember,
+    Vote,
+    VoteStatus,
+)
+
+#: From the most favourable to the most cautious: a tie the chair's vote does not settle
+#: goes to the most cautious of the tied opinions.
+CAUTION = [
+    Opinion.FAVORABLE,
+    Opinion.FAVORABLE_NON_SUSPENSIVE,
+    Opinion.FAVORABLE_SUSPENSIVE,
+    Opinion.UNFAVORABLE,
+]
+
+
+def _member(item: AgendaItem, user) -> SessionMember | None:
+    return SessionMember.objects.filter(session_id=item.session_id, user=user).first()
+
+
+def _chair(item: AgendaItem, user) -> SessionMember:
+    member = _member(item, user)
+    if member is None or not member.is_chair:
+        raise PermissionDenied(_("Seul le président de séance peut conduire le vote."))
+    return member
+
+
+def _locked(item: AgendaItem) -> AgendaItem:
+    return AgendaItem.objects.select_for_update().select_related("dossier").get(pk=item.pk)
+
+
+@transaction.atomic
+def item_conflict_declare(*, item: AgendaItem, actor, details: str) -> ItemConflict:
+    item = _locked(item)
+    member = _member(item, actor)
+    if member is None:
+        raise PermissionDenied(_("Vous ne siégez pas à cette séance."))
+    if item.vote_status == VoteStatus.CLOSED:
+        raise ValidationError(_("Le vote sur ce point est clos."))
+    if not details.strip():
+        raise ValidationError({"details": _("Décrivez la nature du conflit d'intérêts.")})
+    conflict, _created = ItemConflict.objects.get_or_create(
+        item=item, member=member, defaults={"details": details.strip()}
+    )
+    Vote.objects.filter(item=item, member=member).delete()  # a conflicted member does not vote
+    return conflict
+
+
+@transaction.atomic
+def vote_open(*, item: AgendaItem, actor) -> AgendaItem:
+    item = _locked(item)
+    _chair(item, actor)
+    if item.dossier.state != DossierState.IN_COMMISSION:
+        raise ValidationError(_("Ce dossier n'est pas en commission."))
+    if item.vote_status != VoteStatus.NOT_OPENED:
+        raise ValidationError(_("Le vote sur ce point a déjà été ouvert."))
+    item.vote_status = VoteStatus.OPEN
+    item.opened_at = timezone.now()
+    item.save(update_fields=["vote_status", "opened_at"])
+    return item
+
+
+@transaction.atomic
+def vote_cast(*, item: AgendaItem, actor, opinion: str, comment: str = "") -> Vote:
+    """Cast or change one's vote while the vote is open."""
+    item = _locked(item)
+    member = _member(item, actor)
+    if member is None:
+        raise PermissionDenied(_("Vous ne siégez pas à cette séance."))
+    if item.vote_status != VoteStatus.OPEN:
+        raise ValidationError(_("Le vote sur ce point n'est pas ouvert."))
+    if ItemConflict.objects.filter(item=item, member=member).exists():
+        raise PermissionDenied(_("Vous avez déclaré un conflit d'intérêts : vous ne votez pas."))
+    if opinion not in Opinion.values:
+        raise ValidationError({"opinion": _("Choisissez un avis.")})
+    comment = comment.strip()
+    if opinion != Opinion.FAVORABLE and not comment:
+        raise ValidationError(
+            {"comment": _("Un commentaire est obligatoire, sauf pour un avis favorable.")}
+        )
+    try:
+        with transaction.atomic():
+            vote, _created = Vote.objects.update_or_create(
+                item=item, member=member, defaults={"opinion": opinion, "comment": comment}
+            )
+    except IntegrityError:  # the same member voting twice at the same instant
+        raise ValidationError(
+            _("Votre vote vient d'être enregistré ; rechargez la page.")
+        ) from None
+    return vote
+
+
+def vote_result(
+    *, votes: list[Vote], voters: int, quorum_ratio: Decimal, chair_member_id: int | None
+) -> tuple[bool, str, dict]:
+    """(quorum reached, opinion, tally) for the votes cast by `voters` possible voters."""
+    tally = Counter(v.opinion for v in votes)
+    quorum = voters > 0 and Decimal(len(votes)) > quorum_ratio * voters
+    if not quorum or not tally:
+        return False, "", dict(tally)
+    best = max(tally.values())
+    leaders = [opinion for opinion, count in tally.items() if count == best]
+    if len(leaders) == 1:
+        return True, leaders[0], dict(tally)
+    chair_vote = next((v.opinion for v in votes if v.member_id == chair_member_id), None)
+    if chair_vote in leaders:
+        return True, chair_vote, dict(tally)
+    return True, max(leaders, key=CAUTION.index), dict(tally)
+
+
+@transaction.atomic
+def vote_close(*, item: AgendaItem, actor) -> AgendaItem:
+    item = _locked(item)
+    chair = _chair(item, actor)
+    if item.vote_status != VoteStatus.OPEN:
+        raise ValidationError(_("Le vote sur ce point n'est pas ouvert."))
+    conflicted = set(ItemConflict.objects.filter(item=item).values_list("member_id", flat=True))
+    voters = SessionMember.objects.filter(session_id=item.session_id).exclude(pk__in=conflicted)
+    votes = list(Vote.objects.filter(item=item).exclude(member_id__in=conflicted))
+    quorum, result, tally = vote_result(
+        votes=votes,
+        voters=voters.count(),
+        quorum_ratio=item.session.quorum_ratio,
+        chair_member_id=chair.pk,
+    )
+    item.vote_status = VoteStatus.CLOSED
+    item.closed_at = timezone.now()
+    item.quorum_reached = quorum
+    item.result = result
+    item.tally = tally
+    item.save(update_fields=["vote_status", "closed_at", "quorum_reached", "result", "tally"])
+    return item
+
+
+def current_agenda_item(dossier) -> AgendaItem | None:
+    return dossier.agenda_items.select_related("session").order_by("-session__date", "-pk").first()
+
+
+@transaction.atomic
+def reservations_respond(*, dossier, actor, text: str) -> ReservationResponse:
+    """The editor explains how the suspensive reservations were addressed."""
+    from applications import rules as r
+
+    if not r.dossier_editor.test(actor, dossier):
+        raise PermissionDenied(_("Seul l'éditeur du dossier peut répondre aux réserves."))
+    if dossier.state != DossierState.OPINION_RESERVED:
+        raise ValidationError(_("Ce dossier n'a pas de réserves suspensives en attente."))
+    if not text.strip():
+        raise ValidationError({"text": _("Expliquez comment les réserves ont été levées.")})
+    return ReservationResponse.objects.create(
+        dossier=dossier, text=text.strip(), responded_by=actor
+    )

@@ -1,0 +1,309 @@
+"""Read side of the instruction: the instructors' queue, the experts' queue and what the dossier
+page shows of the instruction. Each list runs a fixed number of queries whatever its length."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from applications import rules as r
+from applications.domain.queries import visibility_by_role, visible_other_than_as_expert
+from applications.enums import Domain, DossierState
+from applications.guards import applicable_domains
+from applications.models import Dossier
+from portal.accounts.roles import Role
+
+from ..models import (
+    Assignment,
+    ComplementItem,
+    ConflictStatus,
+    DomainEvaluation,
+    EvaluationReport,
+)
+from .admissibility import latest_incompleteness_items
+from .complements import open_complement_request
+
+S = DossierState
+
+#: The instructors' queue, one tab per state, in the order of the instruction.
+QUEUE_STATES = (S.SUBMITTED, S.UNDER_EVALUATION, S.COMPLEMENTS_REQUESTED, S.EVALUATED)
+#: States in which an expert's assignment still calls for work.
+EXPERT_ACTIVE_STATES = (S.SUBMITTED, S.UNDER_EVALUATION, S.COMPLEMENTS_REQUESTED)
+#: Roles that may read the evaluation report (never the editor, never an expert as such).
+REPORT_READER_ROLES = (Role.INSTRUCTOR, Role.COMMISSION_MEMBER, Role.MINISTRY, Role.ADMIN)
+
+
+def stage_deadline_days(state: str) -> int | None:
+    return settings.STAGE_DEADLINE_DAYS.get(str(state))
+
+
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@dataclass
+class Delay:
+    """How long a dossier (or an assignment) has been waiting, and whether it is late."""
+
+    since: date | None
+    deadline: date | None
+    today: date
+
+    @property
+    def days(self) -> int | None:
+        return (self.today - self.since).days if self.since else None
+
+    @property
+    def late(self) -> bool:
+        return self.deadline is not None and self.today > self.deadline
+
+    @property
+    def days_late(self) -> int:
+        return (self.today - self.deadline).days if self.late else 0
+
+    @property
+    def days_left(self) -> int | None:
+        return (self.deadline - self.today).days if self.deadline else None
+
+
+def dossier_delay(dossier: Dossier, today: date | None = None) -> Delay:
+    today = today or timezone.localdate()
+    moment = dossier.state_changed_at or dossier.submitted_at or dossier.created_at
+    since = timezone.localdate(moment) if moment else None
+    days = stage_deadline_days(dossier.state)
+    deadline = since + timedelta(days=days) if since and days is not None else None
+    return Delay(since, deadline, today)
+
+
+# ---------------------------------------------------------------------------------------------
+# The instructors' queue
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueTab:
+    state: str
+    label: str
+    total: int = 0
+    late: int = 0
+    deadline_days: int | None = None
+
+
+@dataclass
+class QueueRow:
+    dossier: Dossier
+    delay: Delay
+    experts_needed: int
+    experts_assigned: int
+
+    @property
+    def experts_missing(self) -> int:
+        return max(self.experts_needed - self.experts_assigned, 0)
+
+
+def instructor_queue_tabs(today: date | None = None) -> list[QueueTab]:
+    """Each state of the queue with its number of dossiers and of late ones: one query."""
+    today = today or timezone.localdate()
+    aggregates = {}
+    for state in QUEUE_STATES:
+        aggregates[f"{state}__total"] = Count("pk", filter=Q(state=state))
+        days = stage_deadline_days(state)
+        if days is not None:
+            cutoff = _start_of_day(today - timedelta(days=days))
+            aggregates[f"{state}__late"] = Count(
+                "pk", filter=Q(state=state, state_changed_at__lt=cutoff)
+            )
+    counts = Dossier.objects.filter(state__in=QUEUE_STATES).aggregate(**aggregates)
+    return [
+        QueueTab(
+            state=state,
+            label=S(state).label,
+            total=counts[f"{state}__total"],
+            late=counts.get(f"{state}__late") or 0,
+            deadline_days=stage_deadline_days(state),
+        )
+        for state in QUEUE_STATES
+    ]
+
+
+def instructor_queue(state: str) -> QuerySet[Dossier]:
+    """Dossiers in `state`, the longest waiting first, with their count of active experts."""
+    active_experts = (
+        Assignment.objects.active()
+        .filter(dossier=OuterRef("pk"))
+        .order_by()
+        .values("dossier")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Dossier.objects.filter(state=state)
+        .select_related("service__organisation")
+        .annotate(active_experts=Coalesce(Subquery(active_experts, output_field=IntegerField()), 0))
+        .order_by("state_changed_at", "pk")
+    )
+
+
+def queue_rows(dossiers, today: date | None = None) -> list[QueueRow]:
+    today = today or timezone.localdate()
+    return [
+        QueueRow(
+            dossier=dossier,
+            delay=dossier_delay(dossier, today),
+            experts_needed=len(applicable_domains(dossier)),
+            experts_assigned=dossier.active_experts,
+        )
+        for dossier in dossiers
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The experts' queue
+# ---------------------------------------------------------------------------------------------
+
+
+def expert_queue(user, *, finished: bool = False) -> QuerySet[Assignment]:
+    """The expert's active assignments: those still calling for work, or (`finished`) those
+    whose dossier went further. Soonest due first."""
+    signed = DomainEvaluation.objects.filter(dossier=OuterRef("dossier"), domain=OuterRef("domain"))
+    states = Q(dossier__state__in=EXPERT_ACTIVE_STATES)
+    return (
+        Assignment.objects.active()
+        .filter(expert=user)
+        .filter(~states if finished else states)
+        .select_related("dossier__service__organisation")
+        .annotate(signed=Exists(signed))
+        .order_by(F("due_on").asc(nulls_last=True), "assigned_at", "pk")
+    )
+
+
+@dataclass
+class ExpertRow:
+    assignment: Assignment
+    today: date
+
+    @property
+    def days_left(self) -> int | None:
+        due = self.assignment.due_on
+        return (due - self.today).days if due else None
+
+    @property
+    def late(self) -> bool:
+        return (
+            self.assignment.due_on is not None
+            and self.today > self.assignment.due_on
+            and not self.assignment.signed
+        )
+
+    @property
+    def days_late(self) -> int:
+        return (self.today - self.assignment.due_on).days if self.late else 0
+
+
+def expert_rows(assignments, today: date | None = None) -> list[ExpertRow]:
+    today = today or timezone.localdate()
+    return [ExpertRow(assignment, today) for assignment in assignments]
+
+
+# ---------------------------------------------------------------------------------------------
+# The dossier page
+# ---------------------------------------------------------------------------------------------
+
+
+def can_read_report(user, dossier) -> bool:
+    """Instructors, commission members of its session, the ministry and administrators."""
+    filters = [q for role, q in visibility_by_role(user).items() if role in REPORT_READER_ROLES]
+    if not filters:
+        return False
+    combined = filters[0]
+    for extra in filters[1:]:
+        combined |= extra
+    return Dossier.objects.filter(combined, pk=dossier.pk).exists()
+
+
+@dataclass
+class DomainAssignment:
+    code: str
+    label: str
+    assignment: Assignment | None
+    signed: bool = False
+
+
+@dataclass
+class ReviewPanel:
+    """What the dossier page shows of the instruction, for one person."""
+
+    dossier: Dossier
+    is_instructor: bool = False
+    sees_questionnaire: bool = False
+    incompleteness_items: list = field(default_factory=list)
+    questions: list = field(default_factory=list)
+    domains: list = field(default_factory=list)
+    my_assignments: list = field(default_factory=list)
+    can_assign: bool = False
+    can_request_complements: bool = False
+    report: EvaluationReport | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.is_instructor
+            or self.incompleteness_items
+            or self.questions
+            or self.my_assignments
+            or self.report
+        )
+
+
+def review_panel(*, dossier: Dossier, user) -> ReviewPanel:
+    panel = ReviewPanel(dossier=dossier)
+    other_than_expert = visible_other_than_as_expert(user, dossier)
+    panel.is_instructor = r.is_instructor.test(user) and other_than_expert
+    panel.sees_questionnaire = other_than_expert
+    cleared = {
+        a.domain: a
+        for a in Assignment.objects.active().filter(
+            dossier=dossier, expert=user, conflict_status=ConflictStatus.NONE
+        )
+    }
+    signed = set(dossier.domain_evaluations.values_list("domain", flat=True))
+    if dossier.state == S.INCOMPLETE and other_than_expert:
+        panel.incompleteness_items = latest_incompleteness_items(dossier)
+    request = open_complement_request(dossier)
+    if request is not None:
+        questions = ComplementItem.objects.filter(request=request).select_related("requirement")
+        panel.questions = [
+            q for q in questions if other_than_expert or q.requirement.domain in cleared
+        ]
+        panel.questions.sort(key=lambda q: q.requirement.position)
+    if panel.is_instructor:
+        active = {a.domain: a for a in dossier.assignments.active().select_related("expert")}
+        panel.domains = [
+            DomainAssignment(code, Domain(code).label, active.get(code), code in signed)
+            for code in applicable_domains(dossier)
+        ]
+    panel.my_assignments = [
+        DomainAssignment(code, Domain(code).label, cleared[code], code in signed)
+        for code in applicable_domains(dossier)
+        if code in cleared
+    ]
+    panel.can_assign = panel.is_instructor and dossier.state in EXPERT_ACTIVE_STATES
+    panel.can_request_complements = dossier.state == S.UNDER_EVALUATION and bool(
+        panel.is_instructor or cleared
+    )
+    if can_read_report(user, dossier):
+        panel.report = EvaluationReport.objects.filter(dossier=dossier).first()
+    return panel
+
+
+def expert_clearance(*, dossier: Dossier, user) -> tuple[bool, Assignment | None]:
+    """For someone who reaches the dossier only as an expert: whether one of their assignments
+    on it is cleared, and else the one awaiting their declaration of interests."""
+    assignments = list(Assignment.objects.active().filter(dossier=dossier, expert=user))
+    if any(a.cleared for a in assignments):
+        return True, None
+    pending = next((a for a in assignments if a.conflict_status == ConflictStatus.PENDING), None)
+    return False, pending

@@ -1,0 +1,1 @@
+"""Views of the instruction and the evaluation, one module per page family."""

@@ -1,0 +1,170 @@
+"""Assigning experts (instructors) and declaring interests (experts)."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from applications.enums import Domain
+from applications.guards import applicable_domains
+
+from ..domain.assignments import (
+    ASSIGNABLE_STATES,
+    assignment_create,
+    assignment_declare,
+    eligible_experts,
+)
+from ..forms import AssignmentForm, DeclarationForm
+from ..models import Assignment, ConflictStatus
+from .common import instructor_dossier
+
+#: The due date offered by default, counted from today.
+DEFAULT_DUE_DAYS = 21
+
+
+def _domain_rows(dossier, *, bound=None):
+    """Per applicable domain: its active assignment, the released ones, and the form."""
+    assignments = dossier.assignments.select_related("expert").order_by("assigned_at", "pk")
+    by_domain: dict[str, list[Assignment]] = {}
+    for assignment in assignments:
+        by_domain.setdefault(assignment.domain, []).append(assignment)
+    open_to_assignment = dossier.state in ASSIGNABLE_STATES
+    rows = []
+    for code in applicable_domains(dossier):
+        history = by_domain.get(code, [])
+        active = next((a for a in history if a.released_at is None), None)
+        form = None
+        if active is None and open_to_assignment:
+            if bound is not None and bound.prefix == code:
+                form = bound
+            else:
+                form = AssignmentForm(
+                    prefix=code,
+                    experts=eligible_experts(dossier=dossier, domain=code),
+                    initial={"due_on": timezone.localdate() + timedelta(days=DEFAULT_DUE_DAYS)},
+                )
+        rows.append(
+            {
+                "code": code,
+                "label": Domain(code).label,
+                "active": active,
+                "released": [a for a in history if a.released_at is not None],
+                "form": form,
+            }
+        )
+    return rows
+
+
+def _render(request, dossier, *, bound=None, status=200):
+    return render(
+        request,
+        "reviews/dossier/assignments.html",
+        {
+            "dossier": dossier,
+            "rows": _domain_rows(dossier, bound=bound),
+            "open": dossier.state in ASSIGNABLE_STATES,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def dossier_assignments(request, pk):
+    dossier = instructor_dossier(request, pk)
+    return _render(request, dossier)
+
+
+@login_required
+@require_POST
+def assignment_create_view(request, pk, domain):
+    dossier = instructor_dossier(request, pk)
+    if domain not in applicable_domains(dossier):
+        raise Http404
+    if dossier.state not in ASSIGNABLE_STATES:
+        messages.error(request, _("Les experts ne peuvent plus être affectés à ce stade."))
+        return _render(request, dossier, status=403)
+    form = AssignmentForm(
+        request.POST,
+        prefix=domain,
+        experts=eligible_experts(dossier=dossier, domain=domain),
+    )
+    if form.is_valid():
+        try:
+            assignment = assignment_create(
+                dossier=dossier,
+                domain=domain,
+                expert=form.cleaned_data["expert"],
+                actor=request.user,
+                due_on=form.cleaned_data["due_on"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(expert)s est affecté(e) au domaine « %(domain)s ».")
+                % {"expert": assignment.expert, "domain": assignment.get_domain_display()},
+            )
+            return redirect("reviews:dossier-assignments", pk=dossier.pk)
+    return _render(request, dossier, bound=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_declare_view(request, pk):
+    """The expert sees the service and its editor only, and declares their interests."""
+    assignment = get_object_or_404(
+        Assignment.objects.active()
+        .filter(expert=request.user)
+        .select_related("dossier__service__organisation"),
+        pk=pk,
+    )
+    dossier = assignment.dossier
+    if assignment.conflict_status != ConflictStatus.PENDING:
+        return redirect("reviews:evaluation", pk=dossier.pk, domain=assignment.domain)
+    form = DeclarationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                assignment_declare(
+                    assignment=assignment,
+                    actor=request.user,
+                    conflict=form.conflict,
+                    details=form.cleaned_data["details"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if form.conflict:
+                    messages.success(
+                        request,
+                        _(
+                            "Votre conflit d'intérêts est enregistré : l'équipe référencement "
+                            "affectera un autre expert à ce dossier."
+                        ),
+                    )
+                    return redirect("reviews:expert-queue")
+                messages.success(
+                    request, _("Votre déclaration est enregistrée : le dossier vous est ouvert.")
+                )
+                return redirect("reviews:evaluation", pk=dossier.pk, domain=assignment.domain)
+        status = 400
+    return render(
+        request,
+        "reviews/assignment/declare.html",
+        {
+            "assignment": assignment,
+            "service": dossier.service,
+            "organisation": dossier.service.organisation,
+            "form": form,
+        },
+        status=status,
+    )

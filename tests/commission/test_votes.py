@@ -1,0 +1,175 @@
+"""The commission's vote: quorum, ties, conflicts, one vote per member, changes until closing."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from applications.enums import DossierState, Opinion
+from reviews.domain.commission import (
+    current_agenda_item,
+    item_conflict_declare,
+    vote_cast,
+    vote_close,
+    vote_open,
+    vote_result,
+)
+from reviews.models import SessionMember, Vote
+from tests.factories import staff_user
+from tests.factories.dossiers import dossier_in_state
+
+O = Opinion  # noqa: E741 — short name for the vote tables below
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sitting():
+    """A dossier in commission before a session of five: the chair and four members."""
+    dossier, cast = dossier_in_state(DossierState.IN_COMMISSION)
+    members = [cast.chair, cast.member]
+    for _ in range(3):
+        person = staff_user("commission_member")
+        SessionMember.objects.create(session=cast.session, user=person)
+        members.append(person)
+    return current_agenda_item(dossier), cast, members
+
+
+def test_result_by_majority():
+    votes = [
+        Vote(opinion=o, member_id=i)
+        for i, o in enumerate([O.FAVORABLE, O.FAVORABLE, O.UNFAVORABLE])
+    ]
+    assert vote_result(votes=votes, voters=5, quorum_ratio=Decimal("0.5"), chair_member_id=99)[
+        :2
+    ] == (True, O.FAVORABLE)
+
+
+def test_quorum_needs_more_than_half():
+    votes = [Vote(opinion=O.FAVORABLE, member_id=i) for i in range(2)]
+    assert (
+        vote_result(votes=votes, voters=4, quorum_ratio=Decimal("0.5"), chair_member_id=0)[0]
+        is False
+    )
+    assert (
+        vote_result(votes=votes, voters=3, quorum_ratio=Decimal("0.5"), chair_member_id=0)[0]
+        is True
+    )
+
+
+def test_tie_is_settled_by_the_chair():
+    votes = [
+        Vote(opinion=o, member_id=i)
+        for i, o in enumerate([O.FAVORABLE, O.FAVORABLE, O.UNFAVORABLE, O.UNFAVORABLE])
+    ]
+    assert (
+        vote_result(votes=votes, voters=4, quorum_ratio=Decimal("0.5"), chair_member_id=2)[1]
+        == O.UNFAVORABLE
+    )
+    assert (
+        vote_result(votes=votes, voters=4, quorum_ratio=Decimal("0.5"), chair_member_id=0)[1]
+        == O.FAVORABLE
+    )
+
+
+def test_tie_the_chair_does_not_settle_goes_to_the_most_cautious():
+    votes = [
+        Vote(opinion=o, member_id=i)
+        for i, o in enumerate([O.FAVORABLE, O.FAVORABLE_SUSPENSIVE, O.FAVORABLE_NON_SUSPENSIVE])
+    ]
+    assert vote_result(votes=votes, voters=3, quorum_ratio=Decimal("0.5"), chair_member_id=7)[
+        1
+    ] == (O.FAVORABLE_SUSPENSIVE)
+
+
+def test_full_vote_with_a_change_of_mind(sitting):
+    item, cast, members = sitting
+    vote_open(item=item, actor=cast.chair)
+    vote_cast(item=item, actor=members[1], opinion=O.UNFAVORABLE, comment="Sécurité insuffisante.")
+    vote_cast(item=item, actor=members[1], opinion=O.FAVORABLE)  # changed before closing
+    for person in members[2:4]:
+        vote_cast(item=item, actor=person, opinion=O.FAVORABLE)
+    assert Vote.objects.filter(item=item).count() == 3
+    item = vote_close(item=item, actor=cast.chair)
+    assert (item.quorum_reached, item.result, item.tally) == (True, O.FAVORABLE, {O.FAVORABLE: 3})
+    with pytest.raises(ValidationError, match="pas ouvert"):
+        vote_cast(item=item, actor=members[4], opinion=O.UNFAVORABLE, comment="Trop tard.")
+
+
+def test_closing_without_quorum_blocks_the_opinion(sitting):
+    from applications.domain import transitions as t
+    from applications.domain.exceptions import TransitionBlocked
+
+    item, cast, members = sitting
+    vote_open(item=item, actor=cast.chair)
+    vote_cast(item=item, actor=members[1], opinion=O.FAVORABLE)
+    item = vote_close(item=item, actor=cast.chair)
+    assert item.quorum_reached is False and item.result == ""
+    with pytest.raises(TransitionBlocked, match="quorum"):
+        t.dossier_record_opinion(dossier=item.dossier, actor=cast.chair)
+
+
+def test_member_with_a_conflict_does_not_vote_nor_count(sitting):
+    item, cast, members = sitting
+    vote_open(item=item, actor=cast.chair)
+    vote_cast(item=item, actor=members[2], opinion=O.FAVORABLE)
+    item_conflict_declare(item=item, actor=members[2], details="Ancien salarié de l'éditeur.")
+    assert not Vote.objects.filter(item=item, member__user=members[2]).exists()
+    with pytest.raises(PermissionDenied, match="conflit"):
+        vote_cast(item=item, actor=members[2], opinion=O.FAVORABLE)
+    # 4 possible voters left: 3 votes reach the quorum (more than half of 4).
+    for person in (members[0], members[1], members[3]):
+        vote_cast(
+            item=item,
+            actor=person,
+            opinion=O.FAVORABLE_NON_SUSPENSIVE,
+            comment="Réserves mineures.",
+        )
+    item = vote_close(item=item, actor=cast.chair)
+    assert item.quorum_reached and item.result == O.FAVORABLE_NON_SUSPENSIVE
+
+
+def test_comment_required_unless_favorable(sitting):
+    item, cast, members = sitting
+    vote_open(item=item, actor=cast.chair)
+    with pytest.raises(ValidationError, match="commentaire est obligatoire"):
+        vote_cast(item=item, actor=members[1], opinion=O.UNFAVORABLE)
+
+
+def test_only_the_chair_opens_and_closes(sitting):
+    item, cast, members = sitting
+    with pytest.raises(PermissionDenied):
+        vote_open(item=item, actor=members[1])
+    vote_open(item=item, actor=cast.chair)
+    with pytest.raises(PermissionDenied):
+        vote_close(item=item, actor=members[1])
+
+
+def test_outsiders_cannot_vote(sitting):
+    item, cast, _members = sitting
+    vote_open(item=item, actor=cast.chair)
+    with pytest.raises(PermissionDenied):
+        vote_cast(item=item, actor=staff_user("commission_member"), opinion=O.FAVORABLE)
+
+
+def test_one_vote_per_member_and_item_is_enforced_by_the_database(sitting):
+    item, cast, _members = sitting
+    member = SessionMember.objects.get(session=cast.session, user=cast.chair)
+    Vote.objects.create(item=item, member=member, opinion=O.FAVORABLE)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Vote.objects.create(item=item, member=member, opinion=O.UNFAVORABLE)
+
+
+def test_reservations_are_lifted_once_the_editor_answered():
+    from applications.domain import transitions as t
+    from applications.domain.exceptions import TransitionBlocked
+    from reviews.domain.commission import reservations_respond
+
+    dossier, cast = dossier_in_state(DossierState.OPINION_RESERVED)
+    with pytest.raises(TransitionBlocked, match="pas encore répondu"):
+        t.dossier_lift_reservations(dossier=dossier, actor=cast.instructor, comment="Vu.")
+    with pytest.raises(PermissionDenied):
+        reservations_respond(dossier=dossier, actor=cast.instructor, text="x")
+    reservations_respond(dossier=dossier, actor=cast.editor, text="Attestation HDS jointe.")
+    dossier = t.dossier_lift_reservations(dossier=dossier, actor=cast.instructor, comment="Vu.")
+    assert dossier.state == DossierState.OPINION_FAVORABLE
