@@ -236,4 +236,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint narrates each rendering step at INFO: keep workers' logs readable.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -16,22 +16,36 @@ from ..forms.transitions import FORMS
 PAGE_SIZE = 25
 
 
+class DeclarationPending(Exception):
+    """An expert must declare their interests before seeing anything of the dossier."""
+
+    def __init__(self, assignment):
+        self.assignment = assignment
+
+
 def _visible_dossier(request, pk):
-    return get_object_or_404(
+    """The dossier if the user may see it; an expert only once cleared on one of its domains."""
+    dossier = get_object_or_404(
         dossiers_visible_to(request.user).select_related("service__organisation"), pk=pk
     )
+    if visible_other_than_as_expert(request.user, dossier):
+        dossier.expert_only = False
+        return dossier
+    cleared, pending = expert_clearance(dossier=dossier, user=request.user)
+    if not cleared:
+        if pending is None:
+            raise Http404
+        raise DeclarationPending(pending)
+    dossier.expert_only = True
+    return dossier
 
 
 @login_required
 def dossier_detail(request, pk):
-    dossier = _visible_dossier(request, pk)
-    if not visible_other_than_as_expert(request.user, dossier):
-        # An expert sees nothing of a dossier before declaring their interests.
-        cleared, pending = expert_clearance(dossier=dossier, user=request.user)
-        if not cleared:
-            if pending is None:
-                raise Http404
-            return redirect("reviews:assignment-declare", pk=pending.pk)
+    try:
+        dossier = _visible_dossier(request, pk)
+    except DeclarationPending as pending:
+        return redirect("reviews:assignment-declare", pk=pending.assignment.pk)
     logs = dossier.transition_logs.select_related("actor").order_by("-seq")
     paginator = Paginator(logs, 50)
     return render(
@@ -49,7 +63,10 @@ def dossier_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_transition(request, pk, name):
-    dossier = _visible_dossier(request, pk)
+    try:
+        dossier = _visible_dossier(request, pk)
+    except DeclarationPending as pending:
+        return redirect("reviews:assignment-declare", pk=pending.assignment.pk)
     info = TRANSITIONS.get(name)
     if info is None:
         raise Http404

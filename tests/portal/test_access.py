@@ -129,3 +129,23 @@ def test_timeline_lists_every_transition_in_french(client):
         assert label in html
     assert "de « Brouillon » à « Déposé »" in html
     assert str(cast.instructor) in html
+
+
+def test_expert_who_has_not_declared_reaches_no_page_of_the_dossier(client):
+    dossier, cast = dossier_in_state(S.SUBMITTED)
+    cast.assign_experts(dossier, declare=False)
+    expert = next(iter(cast.experts.values()))
+    client.force_login(expert)
+    for url in dossier_urls(dossier):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.endswith("/declaration/"), url
+    questionnaire = reverse("applications:questionnaire", args=[dossier.pk])
+    assert client.get(questionnaire).status_code == 404
+
+
+def test_cleared_expert_does_not_get_the_editor_questionnaire_buttons(client):
+    dossier, cast = dossier_in_state(S.UNDER_EVALUATION)
+    client.force_login(next(iter(cast.experts.values())))
+    html = client.get(reverse("applications:dossier-detail", args=[dossier.pk])).content.decode()
+    assert reverse("applications:questionnaire", args=[dossier.pk]) not in html
