@@ -2,11 +2,12 @@
 and the small fragment the dossier page polls while the document is being produced."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from applications.domain.queries import dossiers_visible_to
+from portal.files import private_file_response
 
 from .models import Decision
 
@@ -24,14 +25,9 @@ def decision_download(request, pk):
     decision = _visible_decision(request, pk)
     if not decision.pdf_ready:
         raise Http404
-    response = FileResponse(
-        decision.pdf.open("rb"),
-        as_attachment=True,
-        filename=decision.pdf_filename,
-        content_type="application/pdf",
+    return private_file_response(
+        decision.pdf, filename=decision.pdf_filename, content_type="application/pdf"
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -64,6 +64,17 @@ def visible_other_than_as_expert(user, dossier) -> bool:
     return Dossier.objects.filter(combined, pk=dossier.pk).exists()
 
 
+def may_see_evidence(user, dossier, evidence) -> bool:
+    """Evidence of a dossier the user sees; an expert sees only that of their cleared domains."""
+    from reviews.domain.assignments import cleared_assignment
+
+    return (
+        visible_other_than_as_expert(user, dossier)
+        or cleared_assignment(dossier=dossier, user=user, domain=evidence.requirement.domain)
+        is not None
+    )
+
+
 def dossiers_for_list(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("service__organisation").order_by("-updated_at", "-pk")
 

@@ -4,16 +4,16 @@ the list of what is still missing."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from reviews.domain.assignments import cleared_assignment
+from portal.files import private_file_response
 
 from ..domain.completeness import dossier_completeness
-from ..domain.queries import dossiers_visible_to, visible_other_than_as_expert
+from ..domain.queries import dossiers_visible_to, may_see_evidence, visible_other_than_as_expert
 from ..domain.questionnaire import AnswerConflict, answer_save, evidence_add, evidence_remove
 from ..domain.questionnaire_pages import answer_block, questionnaire_page
 from ..forms.questionnaire import AnswerForm, EvidenceForm
@@ -174,18 +174,11 @@ def evidence_download(request, pk, evidence_pk):
     """Evidence is private: served only here, to people who may see the dossier, as a download."""
     dossier = _dossier(request, pk, experts=True)
     evidence = get_object_or_404(Evidence, dossier=dossier, pk=evidence_pk)
-    if not visible_other_than_as_expert(request.user, dossier) and not cleared_assignment(
-        dossier=dossier, user=request.user, domain=evidence.requirement.domain
-    ):
+    if not may_see_evidence(request.user, dossier, evidence):
         raise Http404
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=evidence.content_type,
+    return private_file_response(
+        evidence.file, filename=evidence.name, content_type=evidence.content_type
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -4,18 +4,18 @@ saved as the expert goes (htmx); the signature; inline previews of the evidence.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications.domain.queries import visible_other_than_as_expert
+from applications.domain.queries import may_see_evidence
 from applications.evidence_files import ALLOWED_KINDS
 from applications.models import Evidence, Requirement
+from portal.files import private_file_response
 
-from ..domain.assignments import cleared_assignment
 from ..domain.evaluation import evaluation_sign, verdict_save
 from ..domain.evaluation_pages import (
     PREVIEWS,
@@ -167,18 +167,11 @@ def evidence_preview(request, pk, evidence_pk):
     evidence = get_object_or_404(
         Evidence.objects.select_related("requirement"), dossier=dossier, pk=evidence_pk
     )
-    if not visible_other_than_as_expert(request.user, dossier) and not cleared_assignment(
-        dossier=dossier, user=request.user, domain=evidence.requirement.domain
-    ):
+    if not may_see_evidence(request.user, dossier, evidence) or evidence.kind not in PREVIEWS:
         raise Http404
-    if evidence.kind not in PREVIEWS:
-        raise Http404
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=False,
+    return private_file_response(
+        evidence.file,
         filename=evidence.name,
         content_type=ALLOWED_KINDS[evidence.kind].content_type,
+        inline=True,
     )
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -1,9 +1,11 @@
 """The consolidated evaluation report: its state on the dossier page, and its download."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+
+from portal.files import private_file_response
 
 from ..domain.queues import can_read_report
 from ..models import EvaluationReport, ReportStatus
@@ -23,14 +25,11 @@ def report_download(request, pk):
     report = _report(request, pk)
     if report.status != ReportStatus.READY or not report.pdf:
         raise Http404
-    response = FileResponse(
-        report.pdf.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        report.pdf,
         filename=f"rapport-evaluation-{report.dossier.reference}.pdf",
         content_type="application/pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
