@@ -9,15 +9,21 @@ from django.utils.translation import ngettext
 
 from .domain.report import report_dispatch
 from .models import (
+    AgendaItem,
     Assignment,
+    CommissionSession,
     ComplementItem,
     ComplementRequest,
     DomainEvaluation,
     EvaluationReport,
     ExpertConflict,
     IncompletenessItem,
+    ItemConflict,
     ReportStatus,
+    ReservationResponse,
+    SessionMember,
     Verdict,
+    Vote,
 )
 
 
@@ -107,3 +113,63 @@ class IncompletenessItemAdmin(ReadOnlyAdmin):
     list_display = ["dossier", "requirement", "reason", "position"]
     search_fields = ["dossier__reference", "requirement__code"]
     list_select_related = ["dossier__service", "requirement"]
+
+
+# -- The commission: sessions, votes and conflicts are made in the portal's pages (which check who
+# may do what and keep the minutes true); here they are read-only, kept for the record.
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SessionMemberInline(ReadOnlyInline):
+    model = SessionMember
+    fields = ["user", "is_chair", "present"]
+
+
+class AgendaItemInline(ReadOnlyInline):
+    model = AgendaItem
+    fields = ["position", "dossier", "vote_status", "quorum_reached", "result"]
+    show_change_link = True
+
+
+@admin.register(CommissionSession)
+class CommissionSessionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "date", "quorum_ratio"]
+    date_hierarchy = "date"
+    search_fields = ["title"]
+    inlines = [SessionMemberInline, AgendaItemInline]
+
+
+class VoteInline(ReadOnlyInline):
+    model = Vote
+    fields = ["member", "opinion", "comment", "updated_at"]
+
+
+class ItemConflictInline(ReadOnlyInline):
+    model = ItemConflict
+    fields = ["member", "details", "declared_at"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(ReadOnlyAdmin):
+    list_display = ["dossier", "session", "position", "vote_status", "quorum_reached", "result"]
+    list_filter = ["vote_status", "result"]
+    search_fields = ["dossier__reference", "session__title"]
+    list_select_related = ["dossier__service", "session"]
+    inlines = [ItemConflictInline, VoteInline]
+
+
+@admin.register(ReservationResponse)
+class ReservationResponseAdmin(ReadOnlyAdmin):
+    list_display = ["dossier", "responded_by", "responded_at"]
+    search_fields = ["dossier__reference"]
+    list_select_related = ["dossier__service", "responded_by"]

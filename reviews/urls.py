@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import admissibility, assignments, complements, evaluation, queues, reports
+from .views import (
+    admissibility,
+    assignments,
+    commission,
+    commission_items,
+    complements,
+    evaluation,
+    queues,
+    reports,
+)
 
 app_name = "reviews"
 
@@ -54,4 +63,47 @@ urlpatterns = [
     ),
     path("dossiers/<int:pk>/rapport/", reports.report_download, name="report-download"),
     path("dossiers/<int:pk>/rapport/etat/", reports.report_status, name="report-status"),
+    # The commission: sessions, agenda items and votes, minutes, reservations.
+    path("commission/", commission.session_list, name="commission-sessions"),
+    path(
+        "commission/seances/nouvelle/", commission.session_create, name="commission-session-create"
+    ),
+    path("commission/seances/<int:pk>/", commission.session_detail, name="commission-session"),
+    path(
+        "commission/seances/<int:pk>/presences/",
+        commission.session_attendance,
+        name="session-attendance",
+    ),
+    path(
+        "commission/seances/<int:pk>/proces-verbal/",
+        commission.session_minutes,
+        name="session-minutes",
+    ),
+    path("commission/points/<int:pk>/", commission_items.agenda_item, name="agenda-item"),
+    path(
+        "commission/points/<int:pk>/etat/",
+        commission_items.agenda_item_status,
+        name="agenda-item-status",
+    ),
+    path(
+        "commission/points/<int:pk>/conflit/",
+        commission_items.item_conflict_declare_view,
+        name="item-conflict-declare",
+    ),
+    path(
+        "commission/points/<int:pk>/ouverture/",
+        commission_items.vote_open_view,
+        name="vote-open",
+    ),
+    path("commission/points/<int:pk>/vote/", commission_items.vote_cast_view, name="vote-cast"),
+    path(
+        "commission/points/<int:pk>/cloture/",
+        commission_items.vote_close_view,
+        name="vote-close",
+    ),
+    path(
+        "dossiers/<int:pk>/reserves/",
+        commission_items.reservations_respond_view,
+        name="reservations-respond",
+    ),
 ]

@@ -15,8 +15,15 @@ from portal.accounts.models import ExpertScope
 from portal.accounts.roles import Role
 from portal.organisations.models import Membership, Organisation
 from reviews.domain.assignments import assignment_create, assignment_declare
-from reviews.domain.commission import current_agenda_item, vote_cast, vote_close, vote_open
-from reviews.models import CommissionSession, SessionMember
+from reviews.domain.commission import (
+    current_agenda_item,
+    item_conflict_declare,
+    vote_cast,
+    vote_close,
+    vote_open,
+)
+from reviews.domain.sessions import commission_session_create, session_attendance_record
+from reviews.models import CommissionSession
 
 from ..enums import DecisionOutcome, Domain, DossierState, Opinion
 from ..guards import applicable_domains
@@ -87,10 +94,12 @@ PATHS = {
     S.COMPLEMENTS_REQUESTED: ["submit", "assign", "start_evaluation", "request_complements"],
     S.EVALUATED: ["submit", "assign", "start_evaluation", "evaluate", "complete_evaluation"],
 }
+# The dossier in commission waits on the upcoming session; those with an opinion went through the
+# past session, whose votes are all closed (its minutes can be downloaded).
 PATHS[S.IN_COMMISSION] = PATHS[S.EVALUATED] + ["schedule"]
-PATHS[S.OPINION_FAVORABLE] = PATHS[S.IN_COMMISSION] + ["opinion_favorable"]
-PATHS[S.OPINION_RESERVED] = PATHS[S.IN_COMMISSION] + ["opinion_reserved"]
-PATHS[S.OPINION_UNFAVORABLE] = PATHS[S.IN_COMMISSION] + ["opinion_unfavorable"]
+PATHS[S.OPINION_FAVORABLE] = PATHS[S.EVALUATED] + ["schedule_past", "opinion_favorable"]
+PATHS[S.OPINION_RESERVED] = PATHS[S.EVALUATED] + ["schedule_past", "opinion_reserved"]
+PATHS[S.OPINION_UNFAVORABLE] = PATHS[S.EVALUATED] + ["schedule_past", "opinion_unfavorable"]
 PATHS[S.REFERENCED] = PATHS[S.OPINION_FAVORABLE] + ["decide_referenced"]
 PATHS[S.REFUSED] = PATHS[S.OPINION_UNFAVORABLE] + ["decide_refused"]
 PATHS[S.PUBLISHED] = PATHS[S.REFERENCED] + ["convention", "publish"]
@@ -156,20 +165,43 @@ def seed_organisations(people) -> list[Organisation]:
     return organisations
 
 
-def seed_session(people) -> CommissionSession:
-    session, _created = CommissionSession.objects.get_or_create(
-        title="Commission de référencement — séance de démonstration",
-        defaults={"date": timezone.localdate() + timedelta(days=14)},
+COMMISSION = [
+    "commission-chair@demo.test",
+    "commission-member-1@demo.test",
+    "commission-member-2@demo.test",
+]
+UPCOMING_SESSION_TITLE = "Commission de référencement — séance de démonstration"
+PAST_SESSION_TITLE = "Commission de référencement — séance passée (démonstration)"
+
+
+def _demo_session(people, title, day) -> CommissionSession:
+    """A session of the three demo members, the chair presiding, everyone present; made by the
+    instructor through the service, attendance recorded by the chair."""
+    session = CommissionSession.objects.filter(title=title).first()
+    if session is not None:
+        return session
+    members = [people[email] for email in COMMISSION]
+    session = commission_session_create(
+        actor=people["instructor@demo.test"],
+        title=title,
+        date=day,
+        members=members,
+        chair=members[0],
     )
-    for email, is_chair in [
-        ("commission-chair@demo.test", True),
-        ("commission-member-1@demo.test", False),
-        ("commission-member-2@demo.test", False),
-    ]:
-        SessionMember.objects.get_or_create(
-            session=session, user=people[email], defaults={"is_chair": is_chair}
-        )
+    session_attendance_record(
+        session=session,
+        actor=members[0],
+        present_member_ids=session.members.values_list("pk", flat=True),
+    )
     return session
+
+
+def seed_sessions(people) -> dict[str, CommissionSession]:
+    today = timezone.localdate()
+    return {
+        "upcoming": _demo_session(people, UPCOMING_SESSION_TITLE, today + timedelta(days=14)),
+        "past": _demo_session(people, PAST_SESSION_TITLE, today - timedelta(days=21)),
+    }
 
 
 def experts_by_domain(people) -> dict[str, object]:
@@ -179,26 +211,41 @@ def experts_by_domain(people) -> dict[str, object]:
     }
 
 
-COMMISSION = [
-    "commission-chair@demo.test",
-    "commission-member-1@demo.test",
-    "commission-member-2@demo.test",
-]
+#: Per opinion, the demo votes (chair, member 1, member 2): None for a member who declares a
+#: conflict of interest instead. The majority gives the opinion.
+DEMO_VOTES = {
+    Opinion.FAVORABLE: [Opinion.FAVORABLE, Opinion.FAVORABLE_NON_SUSPENSIVE, Opinion.FAVORABLE],
+    Opinion.FAVORABLE_SUSPENSIVE: [Opinion.FAVORABLE_SUSPENSIVE] * 3,
+    Opinion.UNFAVORABLE: [Opinion.UNFAVORABLE, Opinion.UNFAVORABLE, None],
+}
+DEMO_COMMENTS = {
+    Opinion.FAVORABLE_NON_SUSPENSIVE: "Politique de confidentialité à simplifier.",
+    Opinion.FAVORABLE_SUSPENSIVE: "L'attestation d'hébergement HDS fournie est périmée.",
+    Opinion.UNFAVORABLE: "Exigences bloquantes de sécurité non satisfaites.",
+}
 
 
 def demo_vote(dossier, people, opinion):
-    """The chair opens the vote, the three members vote, the chair closes it."""
+    """The chair opens the vote, the members vote (or declare a conflict), the chair closes it."""
     item = current_agenda_item(dossier)
     chair = people[COMMISSION[0]]
     vote_open(item=item, actor=chair)
-    for email in COMMISSION:
-        comment = "" if opinion == Opinion.FAVORABLE else "Avis motivé par le rapport d'évaluation."
-        vote_cast(item=item, actor=people[email], opinion=opinion, comment=comment)
+    for email, choice in zip(COMMISSION, DEMO_VOTES[opinion], strict=True):
+        if choice is None:
+            item_conflict_declare(
+                item=item,
+                actor=people[email],
+                details="Mission de conseil auprès de l'éditeur il y a moins de trois ans.",
+            )
+            continue
+        vote_cast(
+            item=item, actor=people[email], opinion=choice, comment=DEMO_COMMENTS.get(choice, "")
+        )
     vote_close(item=item, actor=chair)
     return dossier
 
 
-def run_step(step, dossier, people, session):
+def run_step(step, dossier, people, sessions):
     instructor = people["instructor@demo.test"]
     editor = dossier.created_by
     chair = people["commission-chair@demo.test"]
@@ -238,7 +285,12 @@ def run_step(step, dossier, people, session):
         "complete_evaluation": lambda: t.dossier_complete_evaluation(
             dossier=dossier, actor=instructor
         ),
-        "schedule": lambda: t.dossier_schedule(dossier=dossier, actor=instructor, session=session),
+        "schedule": lambda: t.dossier_schedule(
+            dossier=dossier, actor=instructor, session=sessions["upcoming"]
+        ),
+        "schedule_past": lambda: t.dossier_schedule(
+            dossier=dossier, actor=instructor, session=sessions["past"]
+        ),
         "opinion_favorable": lambda: t.dossier_record_opinion(
             dossier=demo_vote(dossier, people, Opinion.FAVORABLE), actor=chair
         ),
@@ -282,7 +334,7 @@ def seed_demo() -> dict:
     load_demo_referentials()
     people = seed_users()
     organisations = seed_organisations(people)
-    session = seed_session(people)
+    sessions = seed_sessions(people)
     created = 0
     for index, (state, name) in enumerate(DEMO_SERVICE_NAMES.items()):
         organisation = organisations[index % 2]
@@ -296,7 +348,7 @@ def seed_demo() -> dict:
         dossier = dossier_create(actor=owner, service=service)
         demo_fill_questionnaire(dossier, owner, complete=state != S.DRAFT)
         for step in PATHS[state]:
-            dossier = run_step(step, dossier, people, session)
+            dossier = run_step(step, dossier, people, sessions)
         assert dossier.state == state, (dossier.state, state)
         created += 1
     seed_ineligible_service(organisations[0], people[DEMO_ORGANISATIONS[0][0]])

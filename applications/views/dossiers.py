@@ -84,7 +84,10 @@ def dossier_transition(request, pk, name):
         )
     form_class = FORMS[info.form]
     form = form_class(
-        request.POST or None, comment_required=info.comment_required, prefix="transition"
+        request.POST or None,
+        comment_required=info.comment_required,
+        prefix="transition",
+        dossier=dossier,
     )
     status = 200
     if request.method == "POST":

@@ -1,0 +1,158 @@
+"""Forms of the commission's pages. They check types and choices; the rules (who, when, what is
+required) live in `reviews.domain.commission` and `reviews.domain.sessions`, whose errors the
+views put back on them."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from applications.enums import Opinion
+from portal.accounts.roles import Role
+
+from .domain.sessions import DEFAULT_QUORUM
+from .forms import DateInput, DomainErrorsMixin
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.email
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.email
+
+
+def commission_members():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.COMMISSION_MEMBER)
+        .order_by("last_name", "first_name", "pk")
+        .distinct()
+    )
+
+
+class SessionCreateForm(DomainErrorsMixin, DsfrBaseForm):
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    date = forms.DateField(label=_("Date de la séance"), widget=DateInput)
+    members = PeopleChoiceField(
+        label=_("Membres de la séance"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choisissez les membres de la séance.")},
+    )
+    chair = PersonChoiceField(
+        label=_("Président de séance"),
+        queryset=None,
+        empty_label=_("Choisissez le président"),
+        help_text=_("Il ouvre et clôt les votes et enregistre l'avis de la commission."),
+    )
+    quorum_ratio = forms.DecimalField(
+        label=_("Quorum"),
+        initial=DEFAULT_QUORUM,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("0.99"),
+        max_digits=3,
+        decimal_places=2,
+        help_text=_(
+            "Part des membres sans conflit d'intérêts qui doit avoir voté, strictement : "
+            "0,50 = plus de la moitié."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = commission_members()
+        self.fields["chair"].queryset = commission_members()
+        self.fields["quorum_ratio"].widget.attrs["step"] = "0.01"
+        self._bound_fields_cache.clear()
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day < timezone.localdate():
+            raise ValidationError(_("La date de la séance ne peut pas être passée."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        chair, members = data.get("chair"), data.get("members")
+        if chair is not None and members is not None and chair not in members:
+            self.add_error("chair", _("Le président de séance doit être l'un des membres choisis."))
+        return data
+
+
+CHAIR_LABEL = _("%(name)s (président de séance)")
+
+
+class AttendanceForm(DomainErrorsMixin, DsfrBaseForm):
+    present = forms.MultipleChoiceField(
+        label=_("Membres présents"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Cochez les membres présents ; les autres seront notés absents."),
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [
+            (str(m.pk), str(CHAIR_LABEL) % {"name": m.user} if m.is_chair else str(m.user))
+            for m in members
+        ]
+        if not self.is_bound:
+            self.initial["present"] = [str(m.pk) for m in members if m.present]
+        self._bound_fields_cache.clear()
+
+
+class ConflictForm(DomainErrorsMixin, DsfrBaseForm):
+    details = forms.CharField(
+        label=_("Nature du conflit d'intérêts"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Liens, missions ou intérêts avec l'éditeur. Vous ne voterez pas sur ce point."
+        ),
+        error_messages={"required": _("Décrivez la nature du conflit d'intérêts.")},
+    )
+
+
+class VoteForm(DomainErrorsMixin, DsfrBaseForm):
+    opinion = forms.ChoiceField(
+        label=_("Votre vote"),
+        choices=Opinion.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez un avis.")},
+    )
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obligatoire, sauf pour un avis favorable ; il figure au procès-verbal."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        opinion = data.get("opinion")
+        if opinion and opinion != Opinion.FAVORABLE and not (data.get("comment") or "").strip():
+            self.add_error(
+                "comment", _("Un commentaire est obligatoire, sauf pour un avis favorable.")
+            )
+        return data
+
+
+class ReservationResponseForm(DomainErrorsMixin, DsfrBaseForm):
+    text = forms.CharField(
+        label=_("Votre réponse aux réserves"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Expliquez ce que vous avez corrigé et où le trouver (pièces, pages, versions). "
+            "L'équipe référencement la vérifiera avant de lever les réserves."
+        ),
+        error_messages={"required": _("Expliquez comment les réserves ont été levées.")},
+    )

@@ -1,0 +1,342 @@
+"""The commission's pages through the test client: sessions, the agenda item (conflicts, the vote
+opened, cast, changed and closed), the opinion recorded from the vote, suspensive reservations
+answered then lifted, and the ministry's decision. The minutes and the query counts are in
+test_minutes.py."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.enums import DossierState, Opinion
+from applications.models import Dossier, TransitionLog
+from decisions.models import Decision
+from reviews.domain.commission import current_agenda_item, vote_open
+from reviews.models import (
+    AgendaItem,
+    CommissionSession,
+    ItemConflict,
+    ReservationResponse,
+    SessionMember,
+    Vote,
+)
+from tests.factories import OrganisationFactory, editor, staff_user
+from tests.factories.dossiers import dossier_in_state
+from tests.reviews.helpers import html, text
+
+S = DossierState
+O = Opinion  # noqa: E741
+pytestmark = pytest.mark.django_db
+
+SESSIONS = reverse("reviews:commission-sessions")
+CREATE = reverse("reviews:commission-session-create")
+
+
+def _item_url(item, name="reviews:agenda-item"):
+    return reverse(name, args=[item.pk])
+
+
+def _transition_url(dossier, name):
+    return reverse("applications:dossier-transition", args=[dossier.pk, name])
+
+
+def _detail(dossier):
+    return reverse("applications:dossier-detail", args=[dossier.pk])
+
+
+@pytest.fixture
+def sitting():
+    """A dossier in commission before the chair and one member; the item and the cast."""
+    dossier, cast = dossier_in_state(S.IN_COMMISSION)
+    return current_agenda_item(dossier), cast
+
+
+# -- Sessions ------------------------------------------------------------------------------------
+
+
+def test_instructor_creates_a_session_with_its_members_and_chair(client):
+    instructor = staff_user("instructor")
+    chair, member = staff_user("commission_member"), staff_user("commission_member")
+    client.force_login(instructor)
+    page = client.get(CREATE)
+    assert page.status_code == 200
+    assert str(chair) in text(page) and "0.50" in html(page)
+    day = timezone.localdate() + timedelta(days=10)
+    response = client.post(
+        CREATE,
+        {
+            "title": "Séance de mars",
+            "date": day.isoformat(),
+            "members": [chair.pk, member.pk],
+            "chair": chair.pk,
+            "quorum_ratio": "0.50",
+        },
+    )
+    session = CommissionSession.objects.get(title="Séance de mars")
+    assert response.status_code == 302
+    assert response.url == reverse("reviews:commission-session", args=[session.pk])
+    assert (session.date, session.quorum_ratio) == (day, Decimal("0.50"))
+    seats = {m.user: m.is_chair for m in session.members.all()}
+    assert seats == {chair: True, member: False}
+
+    detail = text(client.get(response.url))
+    assert "plus de la moitié des membres sans conflit" in detail
+    assert f"{chair} Président de séance Présent" in detail
+
+
+def test_session_whose_chair_is_not_a_member_is_refused_and_nothing_saved(client):
+    chair, member = staff_user("commission_member"), staff_user("commission_member")
+    client.force_login(staff_user("instructor"))
+    response = client.post(
+        CREATE,
+        {
+            "title": "Séance",
+            "date": (timezone.localdate() + timedelta(days=3)).isoformat(),
+            "members": [member.pk],
+            "chair": chair.pk,
+            "quorum_ratio": "0.50",
+        },
+    )
+    assert response.status_code == 400
+    assert "Le président de séance doit être l'un des membres choisis." in text(response)
+    assert not CommissionSession.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["commission_member", "ministry", "expert", "admin"])
+def test_session_creation_is_forbidden_to_others_than_instructors(client, role):
+    person = staff_user(role)
+    client.force_login(person)
+    assert client.get(CREATE).status_code == 403
+    response = client.post(
+        CREATE,
+        {
+            "title": "Séance",
+            "date": (timezone.localdate() + timedelta(days=3)).isoformat(),
+            "members": [person.pk],
+            "chair": person.pk,
+            "quorum_ratio": "0.50",
+        },
+    )
+    assert response.status_code == 403
+    assert not CommissionSession.objects.exists()
+
+
+def test_sessions_list_shows_members_their_sessions_and_instructors_all(client, sitting):
+    item, cast = sitting
+    other = CommissionSession.objects.create(title="Autre séance", date=timezone.localdate())
+    client.force_login(cast.member)
+    page = text(client.get(SESSIONS))
+    assert "Séance de test" in page and "Vous y siégez" in page
+    assert "Autre séance" not in page
+    assert client.get(reverse("reviews:commission-session", args=[other.pk])).status_code == 404
+    client.force_login(cast.instructor)
+    page = text(client.get(SESSIONS))
+    assert "Séance de test" in page and "Autre séance" in page and "Créer une séance" in page
+    client.force_login(cast.editor)
+    assert client.get(SESSIONS).status_code == 403
+    assert (
+        client.get(reverse("reviews:commission-session", args=[item.session_id])).status_code == 404
+    )
+
+
+def test_chair_records_attendance_a_member_may_not(client, sitting):
+    item, cast = sitting
+    url = reverse("reviews:session-attendance", args=[item.session_id])
+    seat = SessionMember.objects.get(session=item.session, user=cast.member)
+    chair_seat = SessionMember.objects.get(session=item.session, user=cast.chair)
+    client.force_login(cast.member)
+    assert client.post(url, {"presences-present": []}).status_code == 403
+    assert SessionMember.objects.get(pk=seat.pk).present
+    client.force_login(cast.chair)
+    assert client.post(url, {"presences-present": [chair_seat.pk]}).status_code == 302
+    assert not SessionMember.objects.get(pk=seat.pk).present
+    page = text(client.get(reverse("reviews:commission-session", args=[item.session_id])))
+    assert f"{cast.member} Membre Absent" in page
+
+
+# -- The agenda item -----------------------------------------------------------------------------
+
+
+def test_agenda_item_is_seen_by_the_session_members_only(client, sitting):
+    item, cast = sitting
+    for person in (cast.chair, cast.member):
+        client.force_login(person)
+        page = client.get(_item_url(item))
+        assert page.status_code == 200
+        body = text(page)
+        assert item.dossier.service.name in body
+        assert item.dossier.service.organisation.name in body
+        assert "Avis proposé par l'évaluation : Favorable" in body
+        assert "Résultats par domaine" in body
+    _other, other_cast = dossier_in_state(S.IN_COMMISSION)
+    for outsider in (other_cast.member, cast.editor, cast.instructor, cast.ministry):
+        client.force_login(outsider)
+        assert client.get(_item_url(item)).status_code == 404
+        assert client.post(_item_url(item, "reviews:vote-open")).status_code == 404
+    assert AgendaItem.objects.get(pk=item.pk).vote_status == "not_opened"
+
+
+def test_conflict_needs_details_then_forbids_voting(client, sitting):
+    item, cast = sitting
+    vote_open(item=item, actor=cast.chair)
+    client.force_login(cast.member)
+    conflict_url = _item_url(item, "reviews:item-conflict-declare")
+    response = client.post(conflict_url, {"conflit-details": "  "})
+    assert response.status_code == 400
+    assert "Décrivez la nature du conflit d'intérêts." in text(response)
+    assert not ItemConflict.objects.exists()
+
+    assert client.post(conflict_url, {"conflit-details": "Ancien salarié."}).status_code == 302
+    assert ItemConflict.objects.get(item=item).member.user == cast.member
+    response = client.post(_item_url(item, "reviews:vote-cast"), {"vote-opinion": O.FAVORABLE})
+    assert response.status_code == 403
+    assert not Vote.objects.filter(item=item).exists()
+    page = text(client.get(_item_url(item)))
+    assert "Vous avez déclaré un conflit d'intérêts sur ce point" in page
+    assert "Enregistrer mon vote" not in page
+
+
+def test_vote_opened_cast_changed_and_closed_through_the_pages(client, sitting):
+    item, cast = sitting
+    cast_url = _item_url(item, "reviews:vote-cast")
+    client.force_login(cast.member)
+    assert client.post(_item_url(item, "reviews:vote-open")).status_code == 403
+    assert client.post(cast_url, {"vote-opinion": O.FAVORABLE}).status_code == 400  # not open
+
+    client.force_login(cast.chair)
+    assert client.post(_item_url(item, "reviews:vote-open")).status_code == 302
+    assert AgendaItem.objects.get(pk=item.pk).vote_status == "open"
+    assert client.post(cast_url, {"vote-opinion": O.FAVORABLE}).status_code == 302
+
+    client.force_login(cast.member)
+    response = client.post(cast_url, {"vote-opinion": O.UNFAVORABLE, "vote-comment": ""})
+    assert response.status_code == 400
+    assert "Un commentaire est obligatoire, sauf pour un avis favorable." in text(response)
+    assert not Vote.objects.filter(member__user=cast.member).exists()
+    client.post(cast_url, {"vote-opinion": O.UNFAVORABLE, "vote-comment": "Sécurité."})
+    assert "Votre vote actuel : Défavorable" in text(client.get(_item_url(item)))
+    response = client.post(
+        cast_url, {"vote-opinion": O.FAVORABLE_NON_SUSPENSIVE, "vote-comment": "Mineur."}
+    )
+    assert response.status_code == 302
+    vote = Vote.objects.get(item=item, member__user=cast.member)
+    assert (vote.opinion, vote.comment) == (O.FAVORABLE_NON_SUSPENSIVE, "Mineur.")
+    assert client.post(_item_url(item, "reviews:vote-close")).status_code == 403
+
+    client.force_login(cast.chair)
+    assert client.post(_item_url(item, "reviews:vote-close")).status_code == 302
+    item.refresh_from_db()
+    assert (item.vote_status, item.quorum_reached) == ("closed", True)
+    assert item.result == O.FAVORABLE  # a tie settled by the chair's vote
+    assert item.tally == {O.FAVORABLE: 1, O.FAVORABLE_NON_SUSPENSIVE: 1}
+    page = text(client.get(_item_url(item)))
+    assert "Avis issu du vote : Favorable" in page and "Mineur." in page
+    assert "Enregistrer l'avis de la commission" in page
+    client.force_login(cast.member)
+    assert client.post(cast_url, {"vote-opinion": O.FAVORABLE}).status_code == 400
+    assert Vote.objects.get(pk=vote.pk).opinion == O.FAVORABLE_NON_SUSPENSIVE
+
+
+def test_vote_through_htmx_swaps_the_block(client, sitting):
+    item, cast = sitting
+    vote_open(item=item, actor=cast.chair)
+    client.force_login(cast.member)
+    url = _item_url(item, "reviews:vote-cast")
+    bad = client.post(url, {"vote-opinion": O.UNFAVORABLE}, HTTP_HX_REQUEST="true")
+    assert bad.status_code == 400 and 'id="mon-vote"' in html(bad)
+    good = client.post(url, {"vote-opinion": O.FAVORABLE}, HTTP_HX_REQUEST="true")
+    assert good.status_code == 200
+    assert "Votre vote est enregistré." in text(good) and "<html" not in html(good)
+    status = client.get(_item_url(item, "reviews:agenda-item-status") + "?vu=open")
+    assert "1 vote exprimé sur 2" in text(status)
+    moved = client.get(_item_url(item, "reviews:agenda-item-status") + "?vu=not_opened")
+    assert moved["HX-Refresh"] == "true"
+
+
+# -- The opinion, the reservations ---------------------------------------------------------------
+
+
+def test_record_opinion_page_shows_the_voted_result_and_records_it(client, sitting):
+    item, cast = sitting
+    cast.vote(item.dossier, O.FAVORABLE_SUSPENSIVE)
+    url = _transition_url(item.dossier, "record_opinion")
+    client.force_login(cast.chair)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Avis issu du vote de la commission" in text(page)
+    assert "disabled" in html(page) and "Réserves suspensives" in text(page)
+
+    # The posted opinion is ignored; the reservations are required.
+    response = client.post(url, {"transition-opinion": O.FAVORABLE, "transition-comment": ""})
+    assert response.status_code == 400
+    assert "Précisez les réserves de la commission." in text(response)
+    assert Dossier.objects.get(pk=item.dossier_id).state == S.IN_COMMISSION
+
+    response = client.post(
+        url,
+        {"transition-opinion": O.FAVORABLE, "transition-reservations": "Attestation HDS à jour."},
+    )
+    assert response.status_code == 302
+    dossier = Dossier.objects.get(pk=item.dossier_id)
+    assert (dossier.state, dossier.opinion) == (S.OPINION_RESERVED, O.FAVORABLE_SUSPENSIVE)
+    assert dossier.opinion_reservations == "Attestation HDS à jour."
+    log = TransitionLog.objects.filter(dossier=dossier).latest("seq")
+    assert (log.transition, log.actor, log.to_state) == (
+        "record_opinion",
+        cast.chair,
+        S.OPINION_RESERVED,
+    )
+
+
+def test_favorable_vote_asks_for_no_reservations(client, sitting):
+    item, cast = sitting
+    cast.vote(item.dossier, O.FAVORABLE)
+    client.force_login(cast.chair)
+    url = _transition_url(item.dossier, "record_opinion")
+    assert "transition-reservations" not in html(client.get(url))
+    assert client.post(url, {"transition-comment": ""}).status_code == 302
+    assert Dossier.objects.get(pk=item.dossier_id).state == S.OPINION_FAVORABLE
+
+
+def test_editor_answers_the_reservations_then_the_instructor_lifts_them(client):
+    dossier, cast = dossier_in_state(S.OPINION_RESERVED)
+    respond = reverse("reviews:reservations-respond", args=[dossier.pk])
+    client.force_login(cast.editor)
+    page = text(client.get(_detail(dossier)))
+    assert "Réserves suspensives à lever" in page and "Attestation HDS à fournir." in page
+    assert "Répondre aux réserves" in page
+    assert client.post(respond, {"reserves-text": " "}).status_code == 400
+    assert not ReservationResponse.objects.exists()
+    assert client.post(respond, {"reserves-text": "Attestation jointe."}).status_code == 302
+    assert ReservationResponse.objects.get(dossier=dossier).responded_by == cast.editor
+
+    client.force_login(editor(OrganisationFactory()))
+    assert client.post(respond, {"reserves-text": "x"}).status_code == 404
+    client.force_login(cast.instructor)
+    assert client.post(respond, {"reserves-text": "x"}).status_code == 403
+    assert ReservationResponse.objects.count() == 1
+    page = text(client.get(_detail(dossier)))
+    assert "Attestation jointe." in page and "Lever les réserves" in page
+    url = _transition_url(dossier, "lift_reservations")
+    assert client.post(url, {"transition-comment": "Attestation vérifiée."}).status_code == 302
+    assert Dossier.objects.get(pk=dossier.pk).state == S.OPINION_FAVORABLE
+    log = TransitionLog.objects.filter(dossier=dossier).latest("seq")
+    assert (log.transition, log.actor) == ("lift_reservations", cast.instructor)
+
+
+def test_ministry_decides_from_the_dossier_page(client):
+    dossier, cast = dossier_in_state(S.OPINION_FAVORABLE)
+    client.force_login(cast.ministry)
+    page = client.get(_detail(dossier))
+    assert _transition_url(dossier, "decide") in html(page)
+    assert "Avis de la commission : Favorable" in text(page)
+    response = client.post(
+        _transition_url(dossier, "decide"),
+        {"transition-outcome": "referenced", "transition-motives": "Conforme à l'avis."},
+    )
+    assert response.status_code == 302
+    assert Dossier.objects.get(pk=dossier.pk).state == S.REFERENCED
+    assert Decision.objects.get(dossier=dossier).motives == "Conforme à l'avis."
+    assert "Document en cours de génération" in text(client.get(_detail(dossier)))
