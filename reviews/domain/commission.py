@@ -1,5 +1,8 @@
 """The commission's vote on each agenda item: conflicts, votes, the chair opening and closing,
-and the result (quorum, majority, the chair's vote settling a tie)."""
+and the result (quorum, majority, the chair's vote settling a tie).
+
+Quorum: more than `quorum_ratio` (default one half) of the members without a conflict of interest
+on the item are present. Only present members without a conflict vote."""
 
 from collections import Counter
 from decimal import Decimal
@@ -68,11 +71,17 @@ def vote_open(*, item: AgendaItem, actor) -> AgendaItem:
     _chair(item, actor)
     if item.dossier.state != DossierState.IN_COMMISSION:
         raise ValidationError(_("Ce dossier n'est pas en commission."))
-    if item.vote_status != VoteStatus.NOT_OPENED:
+    reopening = item.vote_status == VoteStatus.CLOSED and item.quorum_reached is False
+    if item.vote_status != VoteStatus.NOT_OPENED and not reopening:
         raise ValidationError(_("Le vote sur ce point a déjà été ouvert."))
+    if reopening:  # a new round, the previous one having lacked its quorum
+        Vote.objects.filter(item=item).delete()
+        item.quorum_reached, item.result, item.tally, item.closed_at = None, "", {}, None
     item.vote_status = VoteStatus.OPEN
     item.opened_at = timezone.now()
-    item.save(update_fields=["vote_status", "opened_at"])
+    item.save(
+        update_fields=["vote_status", "opened_at", "quorum_reached", "result", "tally", "closed_at"]
+    )
     return item
 
 
@@ -87,6 +96,8 @@ def vote_cast(*, item: AgendaItem, actor, opinion: str, comment: str = "") -> Vo
         raise ValidationError(_("Le vote sur ce point n'est pas ouvert."))
     if ItemConflict.objects.filter(item=item, member=member).exists():
         raise PermissionDenied(_("Vous avez déclaré un conflit d'intérêts : vous ne votez pas."))
+    if not member.present:
+        raise PermissionDenied(_("Vous êtes noté absent de la séance : vous ne votez pas."))
     if opinion not in Opinion.values:
         raise ValidationError({"opinion": _("Choisissez un avis.")})
     comment = comment.strip()
@@ -107,11 +118,17 @@ def vote_cast(*, item: AgendaItem, actor, opinion: str, comment: str = "") -> Vo
 
 
 def vote_result(
-    *, votes: list[Vote], voters: int, quorum_ratio: Decimal, chair_member_id: int | None
+    *,
+    votes: list[Vote],
+    present: int,
+    eligible: int,
+    quorum_ratio: Decimal,
+    chair_member_id: int | None,
 ) -> tuple[bool, str, dict]:
-    """(quorum reached, opinion, tally) for the votes cast by `voters` possible voters."""
+    """(quorum reached, opinion, tally): `present` of the `eligible` members (those without a
+    conflict) attended; the opinion is the majority of the votes cast."""
     tally = Counter(v.opinion for v in votes)
-    quorum = voters > 0 and Decimal(len(votes)) > quorum_ratio * voters
+    quorum = eligible > 0 and Decimal(present) > quorum_ratio * eligible
     if not quorum or not tally:
         return False, "", dict(tally)
     best = max(tally.values())
@@ -131,11 +148,13 @@ def vote_close(*, item: AgendaItem, actor) -> AgendaItem:
     if item.vote_status != VoteStatus.OPEN:
         raise ValidationError(_("Le vote sur ce point n'est pas ouvert."))
     conflicted = set(ItemConflict.objects.filter(item=item).values_list("member_id", flat=True))
-    voters = SessionMember.objects.filter(session_id=item.session_id).exclude(pk__in=conflicted)
-    votes = list(Vote.objects.filter(item=item).exclude(member_id__in=conflicted))
+    eligible = SessionMember.objects.filter(session_id=item.session_id).exclude(pk__in=conflicted)
+    present = eligible.filter(present=True)
+    votes = list(Vote.objects.filter(item=item, member__in=present))
     quorum, result, tally = vote_result(
         votes=votes,
-        voters=voters.count(),
+        present=present.count(),
+        eligible=eligible.count(),
         quorum_ratio=item.session.quorum_ratio,
         chair_member_id=chair.pk,
     )

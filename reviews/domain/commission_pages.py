@@ -36,7 +36,7 @@ def quorum_words(ratio: Decimal) -> str:
         share = _("plus de la moitié")
     else:
         share = _("plus de %(pct)s %%") % {"pct": f"{ratio * 100:.0f}"}
-    return _("%(share)s des membres sans conflit d'intérêts ont voté") % {"share": share}
+    return _("%(share)s des membres sans conflit d'intérêts sont présents") % {"share": share}
 
 
 def may_list_sessions(user) -> bool:

@@ -35,51 +35,40 @@ def sitting():
     return current_agenda_item(dossier), cast, members
 
 
+HALF = Decimal("0.5")
+
+
+def result(votes, *, present, eligible, chair=None):
+    return vote_result(
+        votes=votes, present=present, eligible=eligible, quorum_ratio=HALF, chair_member_id=chair
+    )
+
+
+def ballot(*opinions):
+    return [Vote(opinion=o, member_id=i) for i, o in enumerate(opinions)]
+
+
 def test_result_by_majority():
-    votes = [
-        Vote(opinion=o, member_id=i)
-        for i, o in enumerate([O.FAVORABLE, O.FAVORABLE, O.UNFAVORABLE])
-    ]
-    assert vote_result(votes=votes, voters=5, quorum_ratio=Decimal("0.5"), chair_member_id=99)[
-        :2
-    ] == (True, O.FAVORABLE)
+    votes = ballot(O.FAVORABLE, O.FAVORABLE, O.UNFAVORABLE)
+    assert result(votes, present=3, eligible=5, chair=99)[:2] == (True, O.FAVORABLE)
 
 
-def test_quorum_needs_more_than_half():
-    votes = [Vote(opinion=O.FAVORABLE, member_id=i) for i in range(2)]
-    assert (
-        vote_result(votes=votes, voters=4, quorum_ratio=Decimal("0.5"), chair_member_id=0)[0]
-        is False
-    )
-    assert (
-        vote_result(votes=votes, voters=3, quorum_ratio=Decimal("0.5"), chair_member_id=0)[0]
-        is True
-    )
+def test_quorum_needs_more_than_half_of_the_members_present():
+    votes = ballot(O.FAVORABLE, O.FAVORABLE)
+    assert result(votes, present=2, eligible=4)[0] is False
+    assert result(votes, present=3, eligible=4)[0] is True
+    assert result(votes, present=2, eligible=3)[0] is True
 
 
 def test_tie_is_settled_by_the_chair():
-    votes = [
-        Vote(opinion=o, member_id=i)
-        for i, o in enumerate([O.FAVORABLE, O.FAVORABLE, O.UNFAVORABLE, O.UNFAVORABLE])
-    ]
-    assert (
-        vote_result(votes=votes, voters=4, quorum_ratio=Decimal("0.5"), chair_member_id=2)[1]
-        == O.UNFAVORABLE
-    )
-    assert (
-        vote_result(votes=votes, voters=4, quorum_ratio=Decimal("0.5"), chair_member_id=0)[1]
-        == O.FAVORABLE
-    )
+    votes = ballot(O.FAVORABLE, O.FAVORABLE, O.UNFAVORABLE, O.UNFAVORABLE)
+    assert result(votes, present=4, eligible=4, chair=2)[1] == O.UNFAVORABLE
+    assert result(votes, present=4, eligible=4, chair=0)[1] == O.FAVORABLE
 
 
 def test_tie_the_chair_does_not_settle_goes_to_the_most_cautious():
-    votes = [
-        Vote(opinion=o, member_id=i)
-        for i, o in enumerate([O.FAVORABLE, O.FAVORABLE_SUSPENSIVE, O.FAVORABLE_NON_SUSPENSIVE])
-    ]
-    assert vote_result(votes=votes, voters=3, quorum_ratio=Decimal("0.5"), chair_member_id=7)[
-        1
-    ] == (O.FAVORABLE_SUSPENSIVE)
+    votes = ballot(O.FAVORABLE, O.FAVORABLE_SUSPENSIVE, O.FAVORABLE_NON_SUSPENSIVE)
+    assert result(votes, present=3, eligible=3, chair=7)[1] == O.FAVORABLE_SUSPENSIVE
 
 
 def test_full_vote_with_a_change_of_mind(sitting):
@@ -96,17 +85,32 @@ def test_full_vote_with_a_change_of_mind(sitting):
         vote_cast(item=item, actor=members[4], opinion=O.UNFAVORABLE, comment="Trop tard.")
 
 
-def test_closing_without_quorum_blocks_the_opinion(sitting):
+def test_closing_without_quorum_blocks_the_opinion_until_a_new_round(sitting):
     from applications.domain import transitions as t
     from applications.domain.exceptions import TransitionBlocked
 
     item, cast, members = sitting
+    # Three of the five members are absent: 2 present is not more than half of 5.
+    SessionMember.objects.filter(session=cast.session, user__in=members[2:]).update(present=False)
     vote_open(item=item, actor=cast.chair)
+    with pytest.raises(PermissionDenied, match="absent"):
+        vote_cast(item=item, actor=members[3], opinion=O.FAVORABLE)
     vote_cast(item=item, actor=members[1], opinion=O.FAVORABLE)
     item = vote_close(item=item, actor=cast.chair)
     assert item.quorum_reached is False and item.result == ""
     with pytest.raises(TransitionBlocked, match="quorum"):
         t.dossier_record_opinion(dossier=item.dossier, actor=cast.chair)
+    # Members arrive: the chair opens a new round, which starts from no vote.
+    SessionMember.objects.filter(session=cast.session).update(present=True)
+    item = vote_open(item=item, actor=cast.chair)
+    assert not Vote.objects.filter(item=item).exists()
+    for person in members[:3]:
+        vote_cast(item=item, actor=person, opinion=O.FAVORABLE)
+    item = vote_close(item=item, actor=cast.chair)
+    assert item.quorum_reached and item.result == O.FAVORABLE
+    assert t.dossier_record_opinion(dossier=item.dossier, actor=cast.chair).state == (
+        DossierState.OPINION_FAVORABLE
+    )
 
 
 def test_member_with_a_conflict_does_not_vote_nor_count(sitting):
@@ -117,7 +121,7 @@ def test_member_with_a_conflict_does_not_vote_nor_count(sitting):
     assert not Vote.objects.filter(item=item, member__user=members[2]).exists()
     with pytest.raises(PermissionDenied, match="conflit"):
         vote_cast(item=item, actor=members[2], opinion=O.FAVORABLE)
-    # 4 possible voters left: 3 votes reach the quorum (more than half of 4).
+    # 4 members without a conflict, all present: the quorum holds; 3 of them vote.
     for person in (members[0], members[1], members[3]):
         vote_cast(
             item=item,
