@@ -1,7 +1,12 @@
-"""Cross-cutting request policies: a strict Content-Security-Policy and MFA for staff roles."""
+"""Cross-cutting request policies: security headers, private pages kept out of caches, and the
+TOTP step for every staff session."""
+
+from urllib.parse import quote
 
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from .accounts.mfa import session_passed_second_factor
 
 CSP = "; ".join(
     [
@@ -20,8 +25,29 @@ CSP = "; ".join(
 )
 
 
+#: Browser features the portal never uses, denied to it and to anything it embeds.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+)
+
+
 class ContentSecurityPolicyMiddleware:
-    """No inline script or style anywhere: templates load everything from static files."""
+    """No inline script or style anywhere: templates load everything from static files; and no
+    browser feature (camera, geolocation…) the portal does not use."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -29,17 +55,43 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+class PrivatePagesNoStoreMiddleware:
+    """A page served to a signed-in person is theirs alone: no shared or browser cache keeps it
+    (the back button after logout shows nothing). Static files never reach this middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "private, no-store"
         return response
 
 
 class StaffMfaRequiredMiddleware:
-    """Staff roles (everyone but editors) must activate TOTP before reaching any portal page.
+    """Staff (a staff role, `is_staff` or `is_superuser`) reach no page, the admin included,
+    until *this session* passed a TOTP step (`portal.accounts.mfa`).
 
-    Only the account pages (where MFA is set up, and logout), static files and the health check
-    stay reachable without it.
+    Without an authenticator they are sent to activate one; with one but a session that did
+    not pass the step (e.g. opened by a password alone) to allauth's TOTP re-authentication.
+    Only the pages of those steps, sign-in and sign-out, static files and the health check stay
+    open.
     """
 
-    open_prefixes = ("/comptes/", "/static/", "/healthz")
+    open_prefixes = (
+        "/comptes/login/",
+        "/comptes/logout/",
+        "/comptes/2fa/",
+        "/comptes/reauthenticate/",
+        "/static/",
+        "/healthz",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,7 +102,12 @@ class StaffMfaRequiredMiddleware:
             user.is_authenticated
             and user.must_use_mfa
             and not request.path.startswith(self.open_prefixes)
-            and not user.has_totp
         ):
-            return redirect(reverse("mfa_activate_totp") + "?next=" + request.get_full_path())
+            step = None
+            if not user.has_totp:
+                step = "mfa_activate_totp"
+            elif not session_passed_second_factor(request, user):
+                step = "mfa_reauthenticate"
+            if step:
+                return redirect(f"{reverse(step)}?next={quote(request.get_full_path())}")
         return self.get_response(request)

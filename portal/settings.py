@@ -22,6 +22,18 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY doit être défini quand DEBUG est désactivé.")
     SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # noqa: S105
 
+# The key of the audit trail's HMAC chain (applications.TransitionLog): distinct from SECRET_KEY,
+# so that leaking one does not let anyone forge the other.
+AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
+if not AUDIT_HMAC_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_HMAC_KEY doit être défini quand DEBUG est désactivé.")
+    AUDIT_HMAC_KEY = "dev-only-insecure-audit-key-never-used-in-production"  # noqa: S105
+if not DEBUG and len(AUDIT_HMAC_KEY) < 32:
+    raise ImproperlyConfigured("AUDIT_HMAC_KEY doit compter au moins 32 caractères.")
+if AUDIT_HMAC_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("AUDIT_HMAC_KEY doit être différente de SECRET_KEY.")
+
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
@@ -41,6 +53,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_htmx",
+    "simple_history",
     "dsfr",
     "widget_tweaks",  # django-dsfr's radio and checkbox templates load it
     "portal.accounts",
@@ -57,13 +70,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware, which reads the form: an oversized body is never read.
+    "portal.uploads.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.PrivatePagesNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.StaffMfaRequiredMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -93,14 +110,18 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Persistent connections in production (one per web process or thread, per Celery process):
+# see docs/deployment.md for how many a deployment needs.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if DEBUG else 60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, and a per-process memory while Redis is down (portal/cache.py).
+            "BACKEND": "portal.cache.RedisWithLocalFallbackCache",
             "LOCATION": REDIS_URL,
         }
     }
@@ -113,10 +134,30 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers recycle their pool processes (PDF rendering grows memory): after so many tasks, or
+# once a process passes so many KiB (checked after each task).
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=100)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=200_000)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis gives an unacknowledged message back after this many seconds. It must exceed the longest
+# task *and* the longest countdown of a retry (a worker holds that message unacknowledged until
+# then; a shorter timeout would deliver it twice): the outbox's backoff reaches 3,600 s. Recovery
+# after a dead worker does not wait for it: the sweeps below re-queue what it left pending.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3900),
+}
+# Durable jobs (portal/jobs.py: the decision and report PDFs). Every JOBS_SWEEP_INTERVAL seconds
+# beat re-queues the pending ones untouched for JOBS_STALE_AFTER seconds (a PDF renders in < 1 s):
+# after a worker dies, its PDF appears within STALE_AFTER + SWEEP_INTERVAL = 90 s of a worker
+# being available again. A failed attempt is retried after JOBS_RETRY_BACKOFF × 2^(n − 1) s
+# (at most JOBS_RETRY_BACKOFF_MAX, and in practice sooner, by the sweep).
+JOBS_SWEEP_INTERVAL = env.float("JOBS_SWEEP_INTERVAL", default=30.0)
+JOBS_STALE_AFTER = env.float("JOBS_STALE_AFTER", default=60.0)
+JOBS_RETRY_BACKOFF = env.float("JOBS_RETRY_BACKOFF", default=10.0)
+JOBS_RETRY_BACKOFF_MAX = env.float("JOBS_RETRY_BACKOFF_MAX", default=600.0)
 CELERY_BEAT_SCHEDULE = {
     "outbox-retry-failed": {
         "task": "portal.notifications.tasks.outbox_retry_pending_task",
@@ -124,11 +165,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "evaluation-reports-pending": {
         "task": "reviews.tasks.report_retry_pending_task",
-        "schedule": 300.0,
+        "schedule": JOBS_SWEEP_INTERVAL,
     },
     "decision-documents-pending": {
         "task": "decisions.tasks.decision_retry_pending_task",
-        "schedule": 300.0,
+        "schedule": JOBS_SWEEP_INTERVAL,
     },
 }
 
@@ -194,6 +235,16 @@ STORAGES = {
     },
 }
 
+# Uploads. A request body may declare at most UPLOAD_MAX_REQUEST_BYTES: the largest evidence file
+# (20 MB, applications.evidence_files.MAX_EVIDENCE_BYTES) and 1 MB for the form around it; beyond,
+# portal.uploads answers 413 before reading it (docker/nginx.conf has the same limit). Files over
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file (so never more than the cap lands on disk);
+# other form fields are limited to DATA_UPLOAD_MAX_MEMORY_SIZE (both Django's 2.5 MB, stated).
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=21 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
 EMAIL_CONFIG = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
 )
@@ -221,6 +272,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Business settings
 INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=7)
+#: Invitations e-mail addresses an editor chooses: at most this many in any 24 hours.
+INVITATIONS_PER_USER_PER_DAY = env.int("INVITATIONS_PER_USER_PER_DAY", default=20)
+INVITATIONS_PER_ORGANISATION_PER_DAY = env.int("INVITATIONS_PER_ORGANISATION_PER_DAY", default=20)
 SITE_TITLE = "Référencement au catalogue de Mon espace santé"
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 #: Days a dossier may stay in each instruction state before the instructors' queue shows it late.

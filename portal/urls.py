@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from applications.views.referential import referential_versions
 
 from . import views
+
+admin.site.site_header = _("Administration du portail de référencement")
+admin.site.site_title = _("Administration — référencement Mon espace santé")
+admin.site.index_title = _("Comptes, rôles et référentiel")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,5 +19,8 @@ urlpatterns = [
     path("decisions/", include("decisions.urls")),
     path("instruction/", include("reviews.urls")),
     path("referentiel/", referential_versions, name="referential-versions"),
+    # Django's own admin login would sign staff in with a password alone: allauth's flow, with
+    # its TOTP step, is the only way in.
+    path("gestion-technique/login/", views.admin_login, name="admin-login"),
     path("gestion-technique/", admin.site.urls),
 ]

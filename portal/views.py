@@ -1,13 +1,15 @@
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from applications.domain.queries import dossiers_for_role
 
+from . import health
 from .accounts.roles import Role
 
 ROLE_HOME_TITLES = {
@@ -51,26 +53,24 @@ def home(request):
     )
 
 
+@require_GET
+def admin_login(request):
+    """The admin's login page hands over to allauth's sign-in (password, then TOTP), keeping the
+    page the person was going to when it is one of ours."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("admin:index")
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+
 def _database_ok() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
-    except Exception:
-        return False
+    return health.database_ok()  # live, on every call
 
 
 def _broker_ok() -> bool:
-    from .celery import app
-
-    if app.conf.task_always_eager:
-        return True  # development: no broker, tasks run in the request
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-            return True
-    except Exception:
-        return False
+    return health.broker_ok()  # a pooled ping, its answer kept a few seconds (portal/health.py)
 
 
 @never_cache

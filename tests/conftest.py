@@ -1,9 +1,17 @@
 import os
 
+import time
+
 import pytest
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
+from allauth.account.internal.userkit import user_id_to_str
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -22,6 +30,33 @@ def collected_static(django_test_environment):
     with override_settings(STORAGES=storages):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield
+
+
+class SignedInClient(Client):
+    """The test client whose `force_login` opens the session a real sign-in would: password,
+    then the TOTP step for a person who has an authenticator (allauth's authentication records).
+    Tests of the sign-in itself use the real login views, or `force_login_password_only`."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if user.authenticator_set.filter(type=Authenticator.Type.TOTP).exists():
+            session = self.session
+            now = time.time()
+            session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+            session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+                {"method": "password", "at": now, "email": user.email},
+                {"method": "mfa", "at": now, "type": Authenticator.Type.TOTP},
+            ]
+            session.save()
+
+    def force_login_password_only(self, user):
+        """A session opened with the password alone (Django's own admin login did that)."""
+        super().force_login(user)
+
+
+@pytest.fixture
+def client():
+    return SignedInClient()
 
 
 @pytest.fixture(autouse=True)

@@ -132,7 +132,9 @@ def seed_users() -> dict[str, object]:
     people = {}
     for email, first, last, roles, domains in DEMO_PEOPLE:
         user, created = User.objects.get_or_create(
-            email=email, defaults={"first_name": first, "last_name": last}
+            email=email,
+            # Administrators open the admin too (with the administrateur role's permissions).
+            defaults={"first_name": first, "last_name": last, "is_staff": Role.ADMIN in roles},
         )
         if created:
             user.set_password(DEMO_PASSWORD)

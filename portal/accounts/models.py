@@ -64,8 +64,9 @@ class User(AbstractUser):
 
     @property
     def must_use_mfa(self) -> bool:
-        """Staff roles must use TOTP; editors may choose to."""
-        return self.is_superuser or bool(self.roles & STAFF_ROLES)
+        """Staff roles, and every account that can open the admin, must use TOTP; editors may
+        choose to."""
+        return self.is_superuser or self.is_staff or bool(self.roles & STAFF_ROLES)
 
     @cached_property
     def has_totp(self) -> bool:
