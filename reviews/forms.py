@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from portal.form_fields import AsciiDateField
+
 from .models import Conclusion, VerdictChoice
 
 GENERAL = ""
@@ -126,7 +128,7 @@ class AssignmentForm(DsfrBaseForm):
             "d'intérêts avec cet éditeur."
         ),
     )
-    due_on = forms.DateField(label=_("À rendre le"), widget=DateInput)
+    due_on = AsciiDateField(label=_("À rendre le"), widget=DateInput)
 
     def __init__(self, *args, experts, **kwargs):
         super().__init__(*args, **kwargs)

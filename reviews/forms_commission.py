@@ -13,6 +13,7 @@ from dsfr.forms import DsfrBaseForm
 
 from applications.enums import Opinion
 from portal.accounts.roles import Role
+from portal.form_fields import AsciiDateField, AsciiDecimalField
 
 from .domain.sessions import DEFAULT_QUORUM
 from .forms import DateInput, DomainErrorsMixin
@@ -39,7 +40,7 @@ def commission_members():
 
 class SessionCreateForm(DomainErrorsMixin, DsfrBaseForm):
     title = forms.CharField(label=_("Intitulé"), max_length=200)
-    date = forms.DateField(label=_("Date de la séance"), widget=DateInput)
+    date = AsciiDateField(label=_("Date de la séance"), widget=DateInput)
     members = PeopleChoiceField(
         label=_("Membres de la séance"),
         queryset=None,
@@ -52,7 +53,7 @@ class SessionCreateForm(DomainErrorsMixin, DsfrBaseForm):
         empty_label=_("Choisissez le président"),
         help_text=_("Il ouvre et clôt les votes et enregistre l'avis de la commission."),
     )
-    quorum_ratio = forms.DecimalField(
+    quorum_ratio = AsciiDecimalField(
         label=_("Quorum"),
         initial=DEFAULT_QUORUM,
         min_value=Decimal("0.01"),

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.form_fields import AsciiIntegerField
+
 from ..enums import AnswerStatus
 from ..evidence_files import MAX_EVIDENCE_BYTES
 
@@ -13,7 +15,7 @@ class AnswerForm(forms.Form):
     )
     justification = forms.CharField(label=_("Justification"), required=False, max_length=10000)
     free_text = forms.CharField(label=_("Commentaire libre"), required=False, max_length=10000)
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    version = AsciiIntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
 
 
 class EvidenceForm(forms.Form):

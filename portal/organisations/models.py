@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_siren
+from .validators import validate_postal_code, validate_siren
 
 
 class Organisation(models.Model):
@@ -20,7 +20,9 @@ class Organisation(models.Model):
         help_text=_("9 chiffres, sans espace."),
     )
     street = models.CharField(_("adresse"), max_length=255)
-    postal_code = models.CharField(_("code postal"), max_length=5)
+    postal_code = models.CharField(
+        _("code postal"), max_length=5, validators=[validate_postal_code]
+    )
     city = models.CharField(_("commune"), max_length=120)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
@@ -28,6 +30,19 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        constraints = [
+            # Digits 0-9 only: « ٥٥٢… » or « ５５２… » would otherwise be a "different" SIREN.
+            models.CheckConstraint(
+                condition=models.Q(siren__regex=r"^[0-9]{9}$"),
+                name="organisation_siren_ascii_digits",
+                violation_error_message=_("Le SIREN doit comporter 9 chiffres de 0 à 9."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(postal_code__regex=r"^[0-9]{5}$"),
+                name="organisation_postal_code_ascii_digits",
+                violation_error_message=_("Le code postal doit comporter 5 chiffres de 0 à 9."),
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -2,18 +2,25 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.accounts.roles import Role
 from portal.notifications.services import outbox_enqueue
 
 from .models import Invitation, Membership, Organisation
+
+#: The code of the ValidationError raised when a daily invitation quota is reached.
+INVITATION_LIMIT = "invitation_limit"
 
 
 def hash_token(token: str) -> str:
@@ -35,19 +42,68 @@ def organisation_create(
     return organisation
 
 
+#: Longest organisation name an invitation's subject shows (the name is the editor's choice).
+SUBJECT_NAME_MAX_CHARS = 60
+
+
+def subject_fragment(text: str, *, limit: int = SUBJECT_NAME_MAX_CHARS) -> str:
+    """`text` on one line and at most `limit` characters (an ellipsis ends a cut one)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+def _invitation_quota_check(*, organisation: Organisation, actor) -> None:
+    """Refuse one more invitation when the actor or the organisation sent their quota in the last
+    24 hours. The caller holds the rows of both locked, so two requests cannot both pass."""
+    since = timezone.now() - timedelta(hours=24)
+    recent = Invitation.objects.filter(created_at__gt=since)
+    per_user = settings.INVITATIONS_PER_USER_PER_DAY
+    if recent.filter(invited_by=actor).count() >= per_user:
+        raise ValidationError(
+            ngettext(
+                "Vous avez déjà envoyé %(limit)d invitation ces dernières 24 heures, "
+                "le maximum autorisé : réessayez plus tard.",
+                "Vous avez déjà envoyé %(limit)d invitations ces dernières 24 heures, "
+                "le maximum autorisé : réessayez plus tard.",
+                per_user,
+            )
+            % {"limit": per_user},
+            code=INVITATION_LIMIT,
+        )
+    per_organisation = settings.INVITATIONS_PER_ORGANISATION_PER_DAY
+    if recent.filter(organisation=organisation).count() >= per_organisation:
+        raise ValidationError(
+            ngettext(
+                "Votre organisation a déjà envoyé %(limit)d invitation ces dernières 24 heures, "
+                "le maximum autorisé : réessayez plus tard.",
+                "Votre organisation a déjà envoyé %(limit)d invitations ces dernières 24 heures, "
+                "le maximum autorisé : réessayez plus tard.",
+                per_organisation,
+            )
+            % {"limit": per_organisation},
+            code=INVITATION_LIMIT,
+        )
+
+
 @transaction.atomic
-def invitation_create(
-    *, organisation: Organisation, actor, email: str, base_url: str
-) -> Invitation:
+def invitation_create(*, organisation: Organisation, actor, email: str) -> Invitation:
     """Invite `email` to the organisation and e-mail the link; returns the invitation.
 
-    The clear token only travels in the e-mail: the database keeps its hash.
+    The clear token only travels in the e-mail: the database keeps its hash. The link is built
+    from `settings.PORTAL_BASE_URL`, never from the request (its Host header is the sender's).
+    Raises ValidationError with code `INVITATION_LIMIT` once a daily quota is reached.
     """
     email = email.strip().lower()
+    # Always the person's row, then the organisation's: the same order everywhere, no deadlock.
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if not Membership.objects.filter(organisation=organisation, user=actor).exists():
         raise PermissionDenied(_("Vous n'êtes pas membre de cette organisation."))
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError(_("Cette personne est déjà membre de l'organisation."))
+    _invitation_quota_check(organisation=organisation, actor=actor)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organisation=organisation,
@@ -55,11 +111,19 @@ def invitation_create(
         token_hash=hash_token(token),
         invited_by=actor,
     )
-    link = base_url.rstrip("/") + reverse("organisations:invitation-accept", args=[token])
-    context = {"invitation": invitation, "link": link, "inviter": actor}
+    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
+        "organisations:invitation-accept", args=[token]
+    )
+    context = {
+        "invitation": invitation,
+        "link": link,
+        "inviter": actor,
+        "organisation_name": subject_fragment(organisation.name),
+    }
+    subject = render_to_string("organisations/email/invitation_subject.txt", context)
     outbox_enqueue(
         to=email,
-        subject=render_to_string("organisations/email/invitation_subject.txt", context).strip(),
+        subject=" ".join(subject.split()),
         body=render_to_string("organisations/email/invitation_body.txt", context),
     )
     return invitation

@@ -64,16 +64,18 @@ def organisation_detail(request, pk):
 def invitation_create(request, pk):
     organisation = _my_organisation(request, pk)
     form = InvitationForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             invitation = services.invitation_create(
-                organisation=organisation,
-                actor=request.user,
-                email=form.cleaned_data["email"],
-                base_url=request.build_absolute_uri("/"),
+                organisation=organisation, actor=request.user, email=form.cleaned_data["email"]
             )
         except ValidationError as exc:
-            form.add_error("email", exc)
+            if getattr(exc, "code", None) == services.INVITATION_LIMIT:
+                form.add_error(None, exc)
+                status = 429
+            else:
+                form.add_error("email", exc)
         else:
             messages.success(
                 request,
@@ -84,7 +86,7 @@ def invitation_create(request, pk):
         request,
         "organisations/organisation/detail.html",
         _detail_context(organisation, form),
-        status=400,
+        status=status,
     )
 
 
