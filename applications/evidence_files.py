@@ -6,8 +6,12 @@ browser claimed.
 
 The type is read from the file's first bytes. Office documents (ODT, DOCX, XLSX) are ZIP files:
 `zipfile` reads their directory from the end of the upload without loading the file, and only the
-few bytes of an ODT's `mimetype` entry are ever decompressed. The extension must agree with the
-content, so that the file opens in the program its name promises.
+few bytes of an ODT's `mimetype` entry and at most 1 MB of a DOCX's `[Content_Types].xml` are
+ever decompressed; an archive is refused, with its real reason, when it holds too many entries,
+declares too much once unpacked, or an entry compressed beyond any document's ratio. The extension
+must agree with the content, so that the file opens in the program its name promises. Active
+content is refused (see `evidence_active_content`): JavaScript, actions run on opening, launched
+programs, attached files… in a PDF; macros in an office document.
 """
 
 import math
@@ -24,12 +28,18 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import evidence_active_content as active
+
 MEGABYTE = 1024 * 1024
 MAX_EVIDENCE_BYTES = 20 * MEGABYTE
 # What an office document may declare once unpacked, and how many entries it may hold: beyond,
 # it is a ZIP bomb, not a report.
 MAX_UNPACKED_BYTES = 200 * MEGABYTE
 MAX_ZIP_ENTRIES = 10_000
+# An entry of more than 100 KB unpacked may not be more than 100 times its compressed size: Apache
+# POI's defaults (ZipSecureFile), which real office documents stay well within.
+MAX_COMPRESSION_RATIO = 100
+COMPRESSION_RATIO_GRACE_BYTES = 100 * 1024
 MAX_NAME_LENGTH = 120
 FALLBACK_STEM = "piece-justificative"
 
@@ -109,7 +119,9 @@ def check_evidence_file(uploaded) -> CheckedFile:
 
     `uploaded` is a Django UploadedFile (or any object with `name`, `seek`, `read`, `tell` and,
     ideally, `size`). Its position is 0 when this returns or raises. Error codes: "empty",
-    "too_large" (also for ZIP bombs), "type", "extension_mismatch", "corrupt"."""
+    "too_large", "type", "extension_mismatch", "corrupt"; for archives "too_many_entries",
+    "too_large_unpacked", "compression_ratio", "macros"; for PDFs "active_content",
+    "unverifiable" and "too_large_unpacked"."""
     raw_name = getattr(uploaded, "name", None) or ""
     params = {"name": _display_name(raw_name)}
     try:
@@ -181,6 +193,8 @@ def _size_of(uploaded) -> int:
 def _detect_kind(uploaded, params: dict) -> str | None:
     head = uploaded.read(len(_PNG_MAGIC))
     if head.startswith(_PDF_MAGIC):
+        uploaded.seek(0)
+        _check_pdf(uploaded.read(), params)
         return "pdf"
     if head.startswith(_PNG_MAGIC):
         return "png"
@@ -197,36 +211,129 @@ def _office_kind(uploaded, params: dict) -> str | None:
     try:
         with zipfile.ZipFile(uploaded) as archive:
             entries = archive.infolist()
-            if (
-                len(entries) > MAX_ZIP_ENTRIES
-                or sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES
-            ):
+            _check_archive_limits(entries, params)
+            kind = _office_kind_of(archive, {entry.filename for entry in entries})
+            if kind is not None and active.office_has_macros(archive, kind):
                 raise ValidationError(
                     _(
-                        "Le fichier « %(name)s » est trop volumineux une fois décompressé "
-                        "(plus de %(max)s Mo) : il ne peut pas être accepté."
+                        "Le fichier « %(name)s » contient des macros : les documents avec "
+                        "macros ne sont pas acceptés. Enregistrez-le sans macros, au format "
+                        "%(extension)s ordinaire, et déposez-le à nouveau."
                     ),
-                    code="too_large",
-                    params={**params, "max": MAX_UNPACKED_BYTES // MEGABYTE},
+                    code="macros",
+                    params={**params, "extension": ALLOWED_KINDS[kind].extensions[0]},
                 )
-            names = {entry.filename for entry in entries}
-            if "mimetype" in names:
-                with archive.open("mimetype") as entry:
-                    # One byte more than expected tells "exactly" from "starts with".
-                    mimetype = entry.read(len(_ODT_MIMETYPE) + 1)
-                return "odt" if mimetype == _ODT_MIMETYPE else None
-            if "[Content_Types].xml" in names:
-                if "word/document.xml" in names:
-                    return "docx"
-                if "xl/workbook.xml" in names:
-                    return "xlsx"
-            return None
+            return kind
     except _ZIP_ERRORS as exc:
         raise ValidationError(
             _("Le fichier « %(name)s » est endommagé : il ne peut pas être lu."),
             code="corrupt",
             params=params,
         ) from exc
+
+
+def _office_kind_of(archive: zipfile.ZipFile, names: set[str]) -> str | None:
+    if "mimetype" in names:
+        with archive.open("mimetype") as entry:
+            # One byte more than expected tells "exactly" from "starts with".
+            mimetype = entry.read(len(_ODT_MIMETYPE) + 1)
+        return "odt" if mimetype == _ODT_MIMETYPE else None
+    if "[Content_Types].xml" in names:
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+    return None
+
+
+def _check_archive_limits(entries: list[zipfile.ZipInfo], params: dict) -> None:
+    """Refuse a ZIP bomb, saying which of its declarations gives it away."""
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise ValidationError(
+            _(
+                "Le fichier « %(name)s » contient trop d'éléments (%(count)s, pour %(max)s au "
+                "plus) : ce n'est pas un document ordinaire, il ne peut pas être accepté."
+            ),
+            code="too_many_entries",
+            params={
+                **params,
+                "count": number_format(len(entries), force_grouping=True),
+                "max": number_format(MAX_ZIP_ENTRIES, force_grouping=True),
+            },
+        )
+    if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+        raise ValidationError(
+            _(
+                "Le fichier « %(name)s » est trop volumineux une fois décompressé "
+                "(plus de %(max)s Mo) : il ne peut pas être accepté."
+            ),
+            code="too_large_unpacked",
+            params={**params, "max": MAX_UNPACKED_BYTES // MEGABYTE},
+        )
+    for entry in entries:
+        if (
+            entry.file_size > COMPRESSION_RATIO_GRACE_BYTES
+            and entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
+        ):
+            raise ValidationError(
+                _(
+                    "Le fichier « %(name)s » contient un élément compressé de façon anormale "
+                    "(plus de %(max)s fois plus gros une fois décompressé) : c'est le signe "
+                    "d'une « bombe de décompression », il ne peut pas être accepté."
+                ),
+                code="compression_ratio",
+                params={**params, "max": MAX_COMPRESSION_RATIO},
+            )
+
+
+# The contents of an active PDF, in a sentence (« contient du code JavaScript et des fichiers
+# joints »).
+_ACTIVE_CONTENT_IN_SENTENCE = {
+    active.JAVASCRIPT: gettext_lazy("du code JavaScript"),
+    active.LAUNCH: gettext_lazy("une action qui lance un programme ou ouvre un fichier"),
+    active.AUTOMATIC_ACTION: gettext_lazy(
+        "des actions déclenchées automatiquement (à l'ouverture ou à la consultation)"
+    ),
+    active.EMBEDDED_FILE: gettext_lazy("des fichiers joints"),
+    active.RICH_MEDIA: gettext_lazy("des contenus multimédias interactifs"),
+    active.XFA: gettext_lazy("un formulaire dynamique (XFA)"),
+}
+
+
+def _check_pdf(data: bytes, params: dict) -> None:
+    """Refuse a PDF that would run or open something by itself, or that cannot be checked."""
+    try:
+        reasons = active.pdf_active_content(data)
+    except active.TooMuchToInflate as exc:
+        raise ValidationError(
+            _(
+                "Le fichier « %(name)s » contient des données compressées de plus de %(max)s Mo "
+                "une fois décompressées : il ne peut pas être vérifié, ni donc accepté."
+            ),
+            code="too_large_unpacked",
+            params={**params, "max": active.MAX_INFLATED_BYTES // MEGABYTE},
+        ) from exc
+    except active.Unverifiable as exc:
+        raise ValidationError(
+            _(
+                "Le fichier « %(name)s » contient des parties que le portail ne peut pas lire "
+                "pour les vérifier (document protégé par un mot de passe, ou structure "
+                "inhabituelle) : il ne peut pas être accepté. Déposez une version non protégée."
+            ),
+            code="unverifiable",
+            params=params,
+        ) from exc
+    if reasons:
+        contents = [str(_ACTIVE_CONTENT_IN_SENTENCE[r]) for r in active.REASONS if r in reasons]
+        raise ValidationError(
+            _(
+                "Le fichier « %(name)s » contient %(contents)s : les PDF à contenu actif ne sont "
+                "pas acceptés. Déposez une version sans contenu actif (par exemple en "
+                "l'imprimant au format PDF)."
+            ),
+            code="active_content",
+            params={**params, "contents": get_text_list(contents, _("et"))},
+        )
 
 
 def _type_error(dotted: str, params: dict) -> ValidationError:

@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.files import private_file_response
+from portal.uploads import answers_request_too_large
 
 from ..domain.completeness import dossier_completeness
 from ..domain.queries import dossiers_visible_to, may_see_evidence, visible_other_than_as_expert
 from ..domain.questionnaire import AnswerConflict, answer_save, evidence_add, evidence_remove
 from ..domain.questionnaire_pages import answer_block, questionnaire_page
+from ..evidence_files import MAX_EVIDENCE_BYTES, MEGABYTE
 from ..forms.questionnaire import AnswerForm, EvidenceForm
 from ..models import Evidence, Requirement
 
@@ -119,6 +121,41 @@ def answer_update(request, pk, code):
     return redirect(_domain_url(dossier, requirement))
 
 
+def _upload_refused(request, dossier, requirement, errors, *, status=400):
+    """The questionnaire again, `errors` next to the requirement's file field (for htmx, the
+    requirement's evidence fragment alone, swapped in place)."""
+    if request.htmx:
+        block = answer_block(
+            dossier=dossier, requirement=requirement, user=request.user, upload_errors=errors
+        )
+        response = render(
+            request, "applications/questionnaire/_evidence.html", {"block": block}, status=status
+        )
+        response["HX-Retarget"] = f"#pieces-{requirement.code}"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    page = questionnaire_page(dossier=dossier, user=request.user, domain=requirement.domain)
+    for section in page.sections:
+        for block in section.blocks:
+            if block.requirement.pk == requirement.pk:
+                block.upload_errors = errors
+    return render(request, "applications/questionnaire/domain.html", {"page": page}, status=status)
+
+
+@login_required
+def evidence_upload_too_large(request, pk, code):
+    """The answer to an upload whose body is over the cap (portal.uploads): never read, nothing
+    stored."""
+    dossier = _dossier(request, pk)
+    requirement = _requirement(dossier, code)
+    message = _(
+        "Le fichier envoyé dépasse la taille maximale de %(max)s Mo : il n'a été ni reçu ni "
+        "enregistré. Déposez un fichier plus petit."
+    ) % {"max": MAX_EVIDENCE_BYTES // MEGABYTE}
+    return _upload_refused(request, dossier, requirement, [message], status=413)
+
+
+@answers_request_too_large(evidence_upload_too_large)
 @login_required
 @require_POST
 def evidence_upload(request, pk, code):
@@ -143,14 +180,7 @@ def evidence_upload(request, pk, code):
             )
             return redirect(_domain_url(dossier, requirement))
     errors = [str(e) for e in form.errors.get("file", [])]
-    if request.htmx:
-        return _render_block(request, dossier, requirement, status=400, upload_errors=errors)
-    page = questionnaire_page(dossier=dossier, user=request.user, domain=requirement.domain)
-    for section in page.sections:
-        for block in section.blocks:
-            if block.requirement.pk == requirement.pk:
-                block.upload_errors = errors
-    return render(request, "applications/questionnaire/domain.html", {"page": page}, status=400)
+    return _upload_refused(request, dossier, requirement, errors)
 
 
 @login_required
