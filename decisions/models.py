@@ -24,8 +24,9 @@ class PdfStatus(models.TextChoices):
     FAILED = "failed", _("Échec de la génération du document")
 
 
-#: What may change on a signed decision: the progress of its PDF's rendering, nothing else.
-PROGRESS_FIELDS = frozenset({"pdf_status", "pdf_attempts", "pdf_last_error"})
+#: What may change on a signed decision: the progress of its PDF's rendering (`portal.jobs`),
+#: nothing else.
+PROGRESS_FIELDS = frozenset({"pdf_status", "pdf_attempts", "pdf_last_error", "pdf_started_at"})
 IMMUTABLE_MESSAGE = "Une décision signée ne peut être ni modifiée ni effacée."
 
 
@@ -128,6 +129,9 @@ class Decision(models.Model):
     )
     pdf_attempts = models.PositiveSmallIntegerField(_("tentatives de génération"), default=0)
     pdf_last_error = models.TextField(_("dernière erreur de génération"), blank=True)
+    pdf_started_at = models.DateTimeField(
+        _("dernière tentative de génération commencée le"), null=True, blank=True
+    )
 
     objects = DecisionQuerySet.as_manager()
 

@@ -98,7 +98,7 @@ class EvaluationReportAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Relancer la génération du rapport"))
     def render_again(self, request, queryset):
         ids = list(queryset.exclude(status=ReportStatus.READY).values_list("pk", flat=True))
-        queryset.filter(pk__in=ids).update(status=ReportStatus.PENDING)
+        queryset.filter(pk__in=ids).update(status=ReportStatus.PENDING, attempts=0, last_error="")
         for report_id in ids:
             transaction.on_commit(lambda report_id=report_id: report_dispatch(report_id=report_id))
         self.message_user(

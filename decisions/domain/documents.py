@@ -1,32 +1,29 @@
 """The decision's PDF: rendered once by a Celery task (PDF/A-3b, fonts embedded), stored on the
-private storage with its SHA-256, then announced to the editor by e-mail (through the outbox)."""
+private storage with its SHA-256, then announced to the editor by e-mail (through the outbox).
+The rendering is a durable job (`portal.jobs.FileJob`): `DECISION_PDF`."""
 
-import logging
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from portal.jobs import FileJob, JobAttemptFailed, JobFields
 from portal.notifications.services import outbox_enqueue_many
 from portal.pdf import render_pdf, sha256_hex
 
 from ..models import Decision, PdfStatus
-
-logger = logging.getLogger(__name__)
 
 #: Attempts before a decision's document is marked failed (the task retries with backoff).
 MAX_ATTEMPTS = 6
 TEMPLATE = "decisions/decision.html"
 
 
-class DecisionRenderError(Exception):
+class DecisionRenderError(JobAttemptFailed):
     """Rendering or storing the PDF failed; the attempt is recorded, Celery retries."""
 
 
@@ -50,55 +47,53 @@ def decision_pdf(decision: Decision) -> bytes:
         return render_pdf(TEMPLATE, context)
 
 
+def decision_pdf_name(decision: Decision) -> str:
+    """Where the document is stored: the same name at every attempt (`portal.jobs`)."""
+    return decision.pdf.field.generate_filename(decision, decision.pdf_filename)
+
+
+def decision_attach(decision: Decision, name: str, content: bytes) -> bool:
+    """Record the stored document on the locked decision, then tell the editor."""
+    attached = Decision.objects.attach_pdf(
+        pk=decision.pk, name=name, sha256=sha256_hex(content), generated_at=timezone.now()
+    )
+    if attached:
+        decision.refresh_from_db()
+        decision_notify_ready(decision)
+    return attached
+
+
+#: The decision's PDF as a durable job: see `portal.jobs` for attempts, locking and the sweep.
+DECISION_PDF = FileJob(
+    label="Décision",
+    model=Decision,
+    task_name="decisions.tasks.decision_render_pdf_task",
+    render=decision_pdf,
+    file_name=decision_pdf_name,
+    attach=decision_attach,
+    pending=PdfStatus.PENDING,
+    failed=PdfStatus.FAILED,
+    max_attempts=MAX_ATTEMPTS,
+    fields=JobFields(
+        status="pdf_status",
+        attempts="pdf_attempts",
+        last_error="pdf_last_error",
+        started_at="pdf_started_at",
+        created_at="decided_at",
+        file="pdf",
+    ),
+    error=DecisionRenderError,
+)
+
+
 def decision_render(*, decision_id: int) -> Decision | None:
     """Produce the PDF of a decision once; None when it is gone or already has its document.
 
-    The row stays locked while rendering, so two workers never render it twice; the PDF is
-    attached only where none is (`attach_pdf`), which keeps "once" true even on SQLite, where
-    rows cannot be locked. A failure is recorded (and committed) before `DecisionRenderError`
-    tells Celery to retry; after MAX_ATTEMPTS the document is marked failed."""
-    error = None
-    with transaction.atomic():
-        decision = Decision.objects.select_for_update().filter(pk=decision_id).first()
-        if decision is None or decision.pdf:
-            return None
-        attempts = decision.pdf_attempts + 1
-        name = ""
-        try:
-            content = decision_pdf(decision)
-            field = decision.pdf.field
-            name = field.storage.save(
-                field.generate_filename(decision, decision.pdf_filename), ContentFile(content)
-            )
-        except Exception as exc:  # any rendering or storage failure is recorded, then retried
-            error = f"{type(exc).__name__}: {exc}"[:2000]
-            logger.warning("Décision %s : échec de la génération du document.", decision_id)
-            Decision.objects.filter(pk=decision.pk).update(
-                pdf_attempts=attempts,
-                pdf_last_error=error,
-                pdf_status=PdfStatus.FAILED if attempts >= MAX_ATTEMPTS else PdfStatus.PENDING,
-            )
-        else:
-            try:
-                Decision.objects.filter(pk=decision.pk).update(pdf_attempts=attempts)
-                attached = Decision.objects.attach_pdf(
-                    pk=decision.pk,
-                    name=name,
-                    sha256=sha256_hex(content),
-                    generated_at=timezone.now(),
-                )
-                if attached:
-                    decision.refresh_from_db()
-                    decision_notify_ready(decision)
-            except BaseException:
-                field.storage.delete(name)
-                raise
-            if not attached:  # another worker attached its own meanwhile
-                field.storage.delete(name)
-                return None
-    if error is not None:
-        raise DecisionRenderError(error)
-    return decision
+    The row stays locked while rendering, so two workers never render it twice; the file has
+    one name whatever the attempt; the PDF is attached only where none is (`attach_pdf`). A
+    failure is recorded (and committed) before `DecisionRenderError` tells Celery to retry;
+    after MAX_ATTEMPTS the document is marked failed."""
+    return DECISION_PDF.run(decision_id)
 
 
 def decision_notify_ready(decision: Decision) -> None:

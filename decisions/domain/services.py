@@ -1,8 +1,6 @@
 """Taking a decision: the motives rule, the yearly number, the signed snapshot, and the hand-off of
 its PDF to Celery once the transaction commits (tolerating a broker that is down)."""
 
-import logging
-from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
@@ -13,9 +11,8 @@ from applications import rules as r
 from applications.domain.exceptions import TransitionForbidden, TransitionInvalid
 from applications.enums import DecisionOutcome, DossierState, Opinion
 
-from ..models import Decision, DecisionCounter, PdfStatus
-
-logger = logging.getLogger(__name__)
+from ..models import Decision, DecisionCounter
+from .documents import DECISION_PDF
 
 #: The signatory's title when the ministry user has none on their account.
 DEFAULT_SIGNATORY_TITLE = "Représentant du ministère chargé de la santé"
@@ -165,23 +162,10 @@ def decision_correct(*, decision: Decision, actor, motives: str) -> Decision:
 
 def decision_dispatch(*, decision_id: int) -> None:
     """Hand the PDF to Celery; if the broker is down the decision stays pending for the sweep."""
-    from ..tasks import decision_render_pdf_task
-
-    try:
-        decision_render_pdf_task.delay(decision_id)
-    except Exception:  # the broker is unreachable: the periodic sweep will pick it up
-        logger.warning(
-            "Décision %s : document laissé en attente, courtier injoignable.",
-            decision_id,
-            exc_info=True,
-        )
+    DECISION_PDF.dispatch(decision_id)
 
 
-def decision_pending_ids(*, older_than_seconds: int = 120) -> list[int]:
-    """Decisions whose PDF is still to be produced, taken at least that long ago."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    return list(
-        Decision.objects.filter(pdf_status=PdfStatus.PENDING, decided_at__lte=cutoff)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:500]
-    )
+def decision_pending_ids(*, older_than_seconds: float | None = None) -> list[int]:
+    """Decisions whose PDF is still to be produced and that nobody touched for that long
+    (default: JOBS_STALE_AFTER): taken, or last attempted, at least that long ago."""
+    return DECISION_PDF.stale_ids(older_than_seconds=older_than_seconds)

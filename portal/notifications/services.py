@@ -1,6 +1,5 @@
 """The outbox: e-mails are rows first, handed to Celery only once the transaction commits."""
 
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -8,11 +7,12 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from portal.jobs import dispatch
+
 from .models import OutboxMessage, OutboxStatus
 
-logger = logging.getLogger(__name__)
-
 MAX_ATTEMPTS = 5
+SEND_TASK = "portal.notifications.tasks.outbox_send_task"
 
 
 def outbox_enqueue(*, to: str, subject: str, body: str) -> OutboxMessage:
@@ -27,14 +27,7 @@ def outbox_enqueue_many(*, recipients: Iterable[str], subject: str, body: str) -
 
 def outbox_dispatch(*, message_id: int) -> None:
     """Hand a message to Celery; if the broker is down the row stays queued for the retry sweep."""
-    from .tasks import outbox_send_task
-
-    try:
-        outbox_send_task.delay(message_id)
-    except Exception:  # the broker is unreachable: the periodic sweep will pick the row up
-        logger.warning(
-            "Courriel %s laissé en file : courtier injoignable.", message_id, exc_info=True
-        )
+    dispatch(SEND_TASK, message_id, label="Courriel")
 
 
 def outbox_deliver(*, message_id: int) -> OutboxMessage | None:

@@ -1,6 +1,12 @@
 from celery import shared_task
 
-from .services import MAX_ATTEMPTS, OutboxDeliveryError, outbox_deliver, outbox_pending_ids
+from .services import (
+    MAX_ATTEMPTS,
+    OutboxDeliveryError,
+    outbox_deliver,
+    outbox_dispatch,
+    outbox_pending_ids,
+)
 
 
 @shared_task(
@@ -20,5 +26,5 @@ def outbox_retry_pending_task() -> int:
     """Periodic sweep: re-queue messages whose hand-off to the broker was lost."""
     ids = outbox_pending_ids()
     for message_id in ids:
-        outbox_send_task.delay(message_id)
+        outbox_dispatch(message_id=message_id)  # a broker down is logged, not raised
     return len(ids)

@@ -1,36 +1,33 @@
 """The consolidated evaluation report, rendered to PDF by a Celery task once every domain is
-signed and the instructor closes the evaluation."""
+signed and the instructor closes the evaluation: a durable job (`portal.jobs.FileJob`)."""
 
-import logging
-
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
+from portal.jobs import FileJob, JobAttemptFailed
 from portal.pdf import render_pdf, sha256_hex
 
 from ..models import DomainEvaluation, EvaluationReport, ReportStatus
 from .scoring import evaluation_scores
 
-logger = logging.getLogger(__name__)
+#: Attempts before a report is marked failed (the task retries with backoff).
+MAX_ATTEMPTS = 6
+TEMPLATE = "reviews/report.html"
+
+
+class ReportRenderError(JobAttemptFailed):
+    """Rendering or storing the report failed; the attempt is recorded, Celery retries."""
 
 
 def report_request(*, dossier) -> EvaluationReport:
     """Record that the report is due and hand it to Celery after commit."""
     report, _created = EvaluationReport.objects.get_or_create(dossier=dossier)
-    transaction.on_commit(lambda: report_dispatch(report_id=report.pk))
+    REPORT_PDF.dispatch_on_commit(report.pk)
     return report
 
 
 def report_dispatch(*, report_id: int) -> None:
-    from ..tasks import report_render_pdf_task
-
-    try:
-        report_render_pdf_task.delay(report_id)
-    except Exception:  # broker down: the periodic sweep re-queues pending reports
-        logger.warning(
-            "Rapport %s laissé en attente : courtier injoignable.", report_id, exc_info=True
-        )
+    """Hand the report to Celery; if the broker is down it stays pending for the sweep."""
+    REPORT_PDF.dispatch(report_id)
 
 
 def report_context(dossier) -> dict:
@@ -49,28 +46,51 @@ def report_context(dossier) -> dict:
     }
 
 
-def report_render(*, report_id: int) -> EvaluationReport | None:
-    """Render once: a report already rendered (or gone) is left as it is."""
-    with transaction.atomic():
-        report = (
-            EvaluationReport.objects.select_for_update(of=("self",))
-            .select_related("dossier__service__organisation", "dossier__referential_version")
-            .filter(pk=report_id)
-            .first()
+def report_pdf(report: EvaluationReport) -> bytes:
+    return render_pdf(TEMPLATE, report_context(report.dossier))
+
+
+def report_pdf_name(report: EvaluationReport) -> str:
+    """Where the report is stored: the same name at every attempt (`portal.jobs`)."""
+    return report.pdf.field.generate_filename(report, f"rapport-{report.dossier.reference}.pdf")
+
+
+def report_attach(report: EvaluationReport, name: str, content: bytes) -> bool:
+    return bool(
+        EvaluationReport.objects.filter(pk=report.pk, status=ReportStatus.PENDING).update(
+            pdf=name,
+            sha256=sha256_hex(content),
+            status=ReportStatus.READY,
+            generated_at=timezone.now(),
+            last_error="",
         )
-        if report is None or report.status == ReportStatus.READY:
-            return None
-        report.attempts += 1
-        content = render_pdf("reviews/report.html", report_context(report.dossier))
-        report.pdf.save(f"rapport-{report.dossier.reference}.pdf", ContentFile(content), save=False)
-        report.sha256 = sha256_hex(content)
-        report.status = ReportStatus.READY
-        report.generated_at = timezone.now()
-        report.save()
-        return report
-
-
-def pending_report_ids() -> list[int]:
-    return list(
-        EvaluationReport.objects.filter(status=ReportStatus.PENDING).values_list("pk", flat=True)
     )
+
+
+#: The report's PDF as a durable job: see `portal.jobs` for attempts, locking and the sweep.
+REPORT_PDF = FileJob(
+    label="Rapport d'évaluation",
+    model=EvaluationReport,
+    task_name="reviews.tasks.report_render_pdf_task",
+    render=report_pdf,
+    file_name=report_pdf_name,
+    attach=report_attach,
+    pending=ReportStatus.PENDING,
+    failed=ReportStatus.FAILED,
+    max_attempts=MAX_ATTEMPTS,
+    queryset=lambda: EvaluationReport.objects.select_related(
+        "dossier__service__organisation", "dossier__referential_version"
+    ),
+    error=ReportRenderError,
+)
+
+
+def report_render(*, report_id: int) -> EvaluationReport | None:
+    """Render once: a report already rendered (or gone) is left as it is; a failure is recorded
+    (attempts, last error; "failed" after MAX_ATTEMPTS) before `ReportRenderError` is raised."""
+    return REPORT_PDF.run(report_id)
+
+
+def pending_report_ids(*, older_than_seconds: float | None = None) -> list[int]:
+    """Reports still pending that nobody touched for that long (default: JOBS_STALE_AFTER)."""
+    return REPORT_PDF.stale_ids(older_than_seconds=older_than_seconds)

@@ -4,6 +4,7 @@ each domain, and the consolidated report."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from applications.enums import Domain
 
@@ -35,6 +36,7 @@ class Verdict(models.Model):
     comment = models.TextField(_("commentaire"), blank=True)
     revision_number = models.PositiveIntegerField(_("révision évaluée"))
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("avis sur une exigence")
@@ -121,6 +123,8 @@ class ReportStatus(models.TextChoices):
 
 
 class EvaluationReport(models.Model):
+    """The consolidated report's PDF, a durable job (`reviews.domain.report.REPORT_PDF`)."""
+
     dossier = models.OneToOneField(
         "applications.Dossier", on_delete=models.CASCADE, related_name="evaluation_report"
     )
@@ -129,6 +133,10 @@ class EvaluationReport(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(_("dernière erreur de génération"), blank=True)
+    started_at = models.DateTimeField(
+        _("dernière tentative de génération commencée le"), null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

@@ -1,10 +1,14 @@
 """The decision's PDF produced by a REAL Celery worker on the REAL Redis started by bin/test,
-including when the broker was down at the time of the decision."""
+including when the broker was down at the time of the decision, and when the worker was killed
+after writing the file but before committing."""
+
+import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
+from django.db import connection, transaction
 from django.urls import reverse
 
 from applications.domain import transitions as t
@@ -13,6 +17,9 @@ from decisions.models import Decision, PdfStatus
 from decisions.tasks import decision_retry_pending_task
 from portal.celery import app
 from portal.notifications.models import OutboxMessage, OutboxStatus
+from portal.organisations.models import Membership
+from portal.pdf import sha256_hex
+from tests.celery_processes import celery_beat, celery_worker, process_env
 from tests.factories.dossiers import dossier_in_state
 
 from .helpers import MOTIVES, decided, pdf_text, wait_for
@@ -98,3 +105,47 @@ def test_decision_taken_while_the_broker_is_down_gets_its_pdf_once_a_worker_runs
     response = client.get(reverse("decisions:decision-download", args=[decision.pk]))
     assert response.status_code == 200
     assert decision.number in pdf_text(b"".join(response.streaming_content))
+
+
+def _files(storage):
+    """Every file of the decisions' folder, temporary ones included."""
+    return sorted(
+        str(p.relative_to(storage)) for p in (storage / "decisions").rglob("*") if p.is_file()
+    )
+
+
+def test_worker_killed_after_writing_the_pdf_before_committing_leaves_one_file(
+    private_storage, tmp_path
+):
+    decision, _dossier, _cast = decided(DecisionOutcome.REFUSED)  # queued on commit, no worker
+    name = f"decisions/{decision.year}/decision-{decision.number}.pdf"
+    # The sweep's production code path, with seconds instead of minutes.
+    env = process_env(storage=private_storage, JOBS_STALE_AFTER="2", JOBS_SWEEP_INTERVAL="1")
+
+    with transaction.atomic():
+        # Once the file is written and attached, telling the editor reads the organisation's
+        # members: while this transaction holds their table, the worker cannot commit.
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {Membership._meta.db_table} IN ACCESS EXCLUSIVE MODE")
+        with celery_worker(env, tmp_path, "first") as first:
+            assert wait_for(lambda: _files(private_storage) == [name]), first.output()
+            first.kill()  # the file is on disk, the transaction never commits
+
+    killed = Decision.objects.get(pk=decision.pk)
+    assert (killed.pdf_status, killed.pdf_attempts, bool(killed.pdf)) == (
+        PdfStatus.PENDING,
+        1,
+        False,
+    )
+    assert _files(private_storage) == [name]  # what the killed attempt left behind
+
+    with celery_beat(env, tmp_path) as beat, celery_worker(env, tmp_path, "second") as second:
+        available = time.monotonic()
+        assert wait_for(lambda: _ready(decision), seconds=60), (beat.output(), second.output())
+        assert time.monotonic() - available < 120
+
+    decision.refresh_from_db()
+    assert (decision.pdf.name, decision.pdf_attempts, decision.pdf_last_error) == (name, 2, "")
+    assert _files(private_storage) == [name]
+    assert sha256_hex((private_storage / name).read_bytes()) == decision.pdf_sha256
+    assert OutboxMessage.objects.filter(subject__contains=decision.number).count() == 1
