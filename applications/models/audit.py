@@ -1,6 +1,12 @@
-"""The append-only audit trail of a dossier's transitions, hash-chained per dossier."""
+"""The append-only audit trail of a dossier's transitions, chained per dossier by an HMAC.
+
+Three layers keep it honest: the ORM refuses to change or delete rows (`AppendOnlyModel`),
+database triggers refuse UPDATE and DELETE whatever the client (migration 0004), and each row
+carries HMAC-SHA256(AUDIT_HMAC_KEY, row + previous row's MAC), so a row altered, inserted or
+re-chained by someone without the key fails `verify_audit`."""
 
 import hashlib
+import hmac
 import json
 from datetime import UTC
 
@@ -9,14 +15,56 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import DossierState, TransitionName
-from .append_only import AppendOnlyError, AppendOnlyModel
+from .append_only import AppendOnlyError, AppendOnlyManager, AppendOnlyModel, AppendOnlyQuerySet
 
-__all__ = ["AppendOnlyError", "TransitionLog"]
+__all__ = ["AppendOnlyError", "TransitionLog", "chain_mac"]
+
+
+def chain_payload(
+    *, dossier_id, seq, transition, from_state, to_state, actor_id, comment, created_at, prev_hash
+) -> bytes:
+    """The canonical bytes a row's MAC covers (every column but the MAC itself)."""
+    return json.dumps(
+        {
+            "dossier": dossier_id,
+            "seq": seq,
+            "transition": transition,
+            "from": from_state,
+            "to": to_state,
+            "actor": actor_id,
+            "comment": comment,
+            "at": created_at.astimezone(UTC).isoformat(),
+            "prev": prev_hash,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    ).encode()
+
+
+def chain_mac(payload: bytes, key: str | None = None) -> str:
+    """HMAC-SHA256 of `payload` under AUDIT_HMAC_KEY (64 hex digits)."""
+    key = settings.AUDIT_HMAC_KEY if key is None else key
+    return hmac.new(key.encode(), payload, hashlib.sha256).hexdigest()
+
+
+class TransitionLogQuerySet(AppendOnlyQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        raise AppendOnlyError(
+            "Les entrées du journal s'écrivent une à une, chaînées à la précédente "
+            "(applications.domain.transitions.append_log)."
+        )
+
+    bulk_create.alters_data = True
+
+
+class TransitionLogManager(AppendOnlyManager.from_queryset(TransitionLogQuerySet)):
+    pass
 
 
 class TransitionLog(AppendOnlyModel):
-    """One row per transition: who, when, from, to, comment; `hash` chains it to the previous
-    row of the same dossier, so that any later alteration is detected by `verify_audit`."""
+    """One row per transition: who, when, from, to, comment; `hash` is the HMAC chaining it to
+    the previous row of the same dossier, so that any later alteration is detected by
+    `verify_audit`."""
 
     dossier = models.ForeignKey(
         "applications.Dossier", on_delete=models.PROTECT, related_name="transition_logs"
@@ -38,7 +86,9 @@ class TransitionLog(AppendOnlyModel):
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
 
-    class Meta:
+    objects = TransitionLogManager()
+
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("entrée du journal")
         verbose_name_plural = _("journal des transitions")
         ordering = ["dossier", "seq"]
@@ -49,23 +99,22 @@ class TransitionLog(AppendOnlyModel):
     def __str__(self):
         return f"{self.dossier_id} #{self.seq} {self.transition}"
 
-    def compute_hash(self) -> str:
-        payload = json.dumps(
-            {
-                "dossier": self.dossier_id,
-                "seq": self.seq,
-                "transition": self.transition,
-                "from": self.from_state,
-                "to": self.to_state,
-                "actor": self.actor_id,
-                "comment": self.comment,
-                "at": self.created_at.astimezone(UTC).isoformat(),
-                "prev": self.prev_hash,
-            },
-            sort_keys=True,
-            ensure_ascii=False,
+    def compute_hash(self, key: str | None = None) -> str:
+        """The row's MAC under AUDIT_HMAC_KEY (or `key`)."""
+        return chain_mac(
+            chain_payload(
+                dossier_id=self.dossier_id,
+                seq=self.seq,
+                transition=self.transition,
+                from_state=self.from_state,
+                to_state=self.to_state,
+                actor_id=self.actor_id,
+                comment=self.comment,
+                created_at=self.created_at,
+                prev_hash=self.prev_hash,
+            ),
+            key,
         )
-        return hashlib.sha256(payload.encode()).hexdigest()
 
     @property
     def from_label(self):

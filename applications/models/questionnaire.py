@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..enums import AnswerStatus
 from .append_only import AppendOnlyModel
@@ -32,6 +33,7 @@ class Orientation(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("questionnaire d'orientation")
@@ -56,6 +58,7 @@ class Answer(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("réponse")
@@ -125,7 +128,7 @@ class Revision(AppendOnlyModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("révision")
         verbose_name_plural = _("révisions")
         ordering = ["dossier", "number"]
@@ -145,7 +148,7 @@ class RevisionAnswer(AppendOnlyModel):
     free_text = models.TextField(blank=True)
     evidence_ids = models.JSONField(default=list)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["revision", "requirement"], name="unique_revision_answer"

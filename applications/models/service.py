@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.organisations.models import Organisation
 
@@ -58,6 +59,7 @@ class Service(models.Model):
     mes_apis = models.JSONField(_("API de Mon espace santé demandées"), default=list, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("service")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from reviews.domain.queues import expert_clearance, review_panel
 
 from ..domain.exceptions import TransitionError
+from ..domain.history import can_see_editor_changes, dossier_changes
 from ..domain.queries import dossier_actions, dossiers_visible_to, visible_other_than_as_expert
 from ..domain.workflow import TRANSITIONS
 from ..forms.transitions import FORMS
@@ -48,12 +49,16 @@ def dossier_detail(request, pk):
         return redirect("reviews:assignment-declare", pk=pending.assignment.pk)
     logs = dossier.transition_logs.select_related("actor").order_by("-seq")
     paginator = Paginator(logs, 50)
+    show_changes = not dossier.expert_only and can_see_editor_changes.test(request.user, dossier)
+    changes = dossier_changes(dossier=dossier, user=request.user) if show_changes else []
     return render(
         request,
         "applications/dossier/detail.html",
         {
             "dossier": dossier,
             "timeline": paginator.get_page(request.GET.get("page")),
+            "show_changes": show_changes,
+            "changes": Paginator(changes, 50).get_page(request.GET.get("modifications")),
             "actions": dossier_actions(dossier=dossier, user=request.user),
             "review_panel": review_panel(dossier=dossier, user=request.user),
         },
