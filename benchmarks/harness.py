@@ -23,7 +23,10 @@ from typing import Any
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Modules of the package that are not benchmarks.
-NOT_BENCHMARKS = frozenset({"harness"})
+NOT_BENCHMARKS = frozenset({"harness", "bare_wsgi"})
+#: Benchmarks that bring their own servers and options: `python -m benchmarks NAME [OPTIONS]`
+#: hands the command line over to `benchmarks.NAME.main`.
+STANDALONE = frozenset({"http"})
 
 DEFAULT_SAMPLES = 60
 DEFAULT_WARMUP = 5
@@ -81,7 +84,7 @@ class Metric:
         data = {
             "bench": bench,
             "metric": self.name,
-            "value": round(self.value, 2) if isinstance(self.value, float) else self.value,
+            "value": _round(self.value),
             "unit": self.unit,
             "target": self.target,
             "ok": self.ok,
@@ -307,6 +310,9 @@ def run_benchmark(name: str, ctx: Context, out=None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in STANDALONE:
+        return importlib.import_module(f"{__package__}.{argv[0]}").main(argv[1:])
     args = _parser().parse_args(argv)
     names = available()
     if args.list:
@@ -340,3 +346,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Benchmark en échec : {', '.join(failed)}.", file=sys.stderr)
         return 1
     return 0
+
+
+def _round(value):
+    """Two decimals, but never fewer than three significant figures (a 0.0066 ratio stays
+    0.0066, not 0.01)."""
+    if not isinstance(value, float) or value == 0:
+        return value
+    return float(f"{value:.3g}") if abs(value) < 1 else round(value, 2)
