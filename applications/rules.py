@@ -4,6 +4,7 @@ the views and the templates alike. Every predicate answers False for a missing o
 import rules
 
 from portal.accounts.roles import Role
+from reviews.rules import is_cleared_expert
 
 
 def _has_role(role):
@@ -27,13 +28,6 @@ def is_dossier_organisation_member(user, dossier):
     if dossier is None or not user.is_authenticated:
         return False
     return dossier.service.organisation_id in user_organisation_ids(user)
-
-
-@rules.predicate
-def is_assigned_expert(user, dossier):
-    if dossier is None or not user.is_authenticated:
-        return False
-    return dossier.assignments.filter(expert=user, released_at__isnull=True).exists()
 
 
 @rules.predicate
@@ -63,7 +57,8 @@ def user_organisation_ids(user) -> frozenset[int]:
 
 # Actors of each transition (DOMAIN.md, "The dossier's life").
 dossier_editor = is_editor & is_dossier_organisation_member
-dossier_expert = is_expert & is_assigned_expert
+#: An expert acts on a dossier only once cleared on it (reviews/rules.py says what that means).
+dossier_expert = is_expert & is_cleared_expert
 dossier_chair = is_commission_member & chairs_dossier_session
 
 can_submit = dossier_editor

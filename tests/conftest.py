@@ -1,5 +1,4 @@
 import os
-
 import time
 
 import pytest
@@ -74,6 +73,18 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    """Private files of this test in a folder of its own (worker threads and processes too)."""
+    location = tmp_path / "private"
+    location.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(location)}},
+    }
+    return location
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from portal.accounts.roles import Role
 from portal.notifications.services import outbox_enqueue_many
+from reviews.rules import cleared_expert_ids
 
 from ..enums import DossierState
 
@@ -42,7 +43,11 @@ def transition_recipients(*, dossier, to_state: str, actor) -> set[str]:
     if roles:
         emails |= set(people.filter(groups__name__in=roles).values_list("email", flat=True))
     if to_state in (S.UNDER_EVALUATION, S.EVALUATED):
-        emails |= set(people.filter(assignments__dossier=dossier).values_list("email", flat=True))
+        # Only the experts the dossier is open to: not those released (conflict, replaced) nor
+        # those whose declaration of interests is still expected.
+        emails |= set(
+            people.filter(pk__in=cleared_expert_ids(dossier)).values_list("email", flat=True)
+        )
     if to_state == S.IN_COMMISSION:
         emails |= set(
             people.filter(commission_seats__session__agenda_items__dossier=dossier).values_list(

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from portal.accounts.roles import Role
-from reviews.models import AgendaItem, Assignment
+from reviews.models import AgendaItem
+from reviews.rules import dossier_ids_cleared_for, is_cleared_expert_for_domain
 
 from ..enums import DossierState
 from ..guards import condition_reason
@@ -40,7 +41,9 @@ def visibility_by_role(user) -> dict[str, Q]:
     if user.has_role(Role.INSTRUCTOR):
         filters[Role.INSTRUCTOR] = ~Q(state=S.DRAFT)
     if user.has_role(Role.EXPERT):
-        filters[Role.EXPERT] = Q(pk__in=Assignment.objects.filter(expert=user).values("dossier_id"))
+        # Only through a cleared assignment: never a released one, nor one awaiting the
+        # expert's declaration of interests.
+        filters[Role.EXPERT] = Q(pk__in=dossier_ids_cleared_for(user))
     if user.has_role(Role.COMMISSION_MEMBER):
         filters[Role.COMMISSION_MEMBER] = Q(
             pk__in=AgendaItem.objects.filter(session__members__user=user).values("dossier_id")
@@ -66,12 +69,8 @@ def visible_other_than_as_expert(user, dossier) -> bool:
 
 def may_see_evidence(user, dossier, evidence) -> bool:
     """Evidence of a dossier the user sees; an expert sees only that of their cleared domains."""
-    from reviews.domain.assignments import cleared_assignment
-
-    return (
-        visible_other_than_as_expert(user, dossier)
-        or cleared_assignment(dossier=dossier, user=user, domain=evidence.requirement.domain)
-        is not None
+    return visible_other_than_as_expert(user, dossier) or is_cleared_expert_for_domain(
+        user, dossier, evidence.requirement.domain
     )
 
 

@@ -1,9 +1,11 @@
 """Assigning experts to the domains of a dossier, and their declarations of interest."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +15,7 @@ from applications.guards import applicable_domains
 from portal.accounts.roles import Role
 from portal.notifications.services import outbox_enqueue_many
 
+from .. import rules
 from ..models import Assignment, ConflictStatus, ExpertConflict
 
 S = DossierState
@@ -52,13 +55,32 @@ def assignment_create(*, dossier, domain: str, expert, actor, due_on=None) -> As
         )
     try:
         with transaction.atomic():
-            return Assignment.objects.create(
+            assignment = Assignment.objects.create(
                 dossier=dossier, domain=domain, expert=expert, assigned_by=actor, due_on=due_on
             )
     except IntegrityError:
         raise ValidationError(
             _("Un expert est déjà affecté à ce domaine pour ce dossier.")
         ) from None
+    _invite_expert(assignment)
+    return assignment
+
+
+def _invite_expert(assignment: Assignment) -> None:
+    """Tell the expert a declaration of interests is expected from them: the service, its editor
+    and the link to the declaration page, nothing else of the dossier (reviews/rules.py). The
+    dossier's own e-mails reach them only once they are cleared."""
+    context = {
+        "assignment": assignment,
+        "service": assignment.dossier.service,
+        "link": settings.PORTAL_BASE_URL.rstrip("/")
+        + reverse("reviews:assignment-declare", args=[assignment.pk]),
+    }
+    outbox_enqueue_many(
+        recipients=[assignment.expert.email],
+        subject=render_to_string("reviews/email/declaration_subject.txt", context).strip(),
+        body=render_to_string("reviews/email/declaration_body.txt", context),
+    )
 
 
 @transaction.atomic
@@ -110,9 +132,5 @@ def _alert_instructors(assignment: Assignment) -> None:
 
 
 def cleared_assignment(*, dossier, user, domain: str) -> Assignment | None:
-    """The user's active assignment on that domain, if they declared no conflict."""
-    return (
-        Assignment.objects.active()
-        .filter(dossier=dossier, expert=user, domain=domain, conflict_status=ConflictStatus.NONE)
-        .first()
-    )
+    """The user's cleared assignment on that domain (see reviews/rules.py), if any."""
+    return rules.cleared_assignment(user, dossier, domain)

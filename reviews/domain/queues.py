@@ -19,10 +19,10 @@ from portal.accounts.roles import Role
 from ..models import (
     Assignment,
     ComplementItem,
-    ConflictStatus,
     DomainEvaluation,
     EvaluationReport,
 )
+from ..rules import cleared_assignments, expert_queue_assignments, is_cleared_expert
 from .admissibility import latest_incompleteness_items
 from .complements import open_complement_request
 
@@ -166,13 +166,13 @@ def queue_rows(dossiers, today: date | None = None) -> list[QueueRow]:
 
 
 def expert_queue(user, *, finished: bool = False) -> QuerySet[Assignment]:
-    """The expert's active assignments: those still calling for work, or (`finished`) those
-    whose dossier went further. Soonest due first."""
+    """The expert's cleared assignments and those awaiting their declaration (never a released
+    one): those still calling for work, or (`finished`) those whose dossier went further. Soonest
+    due first."""
     signed = DomainEvaluation.objects.filter(dossier=OuterRef("dossier"), domain=OuterRef("domain"))
     states = Q(dossier__state__in=EXPERT_ACTIVE_STATES)
     return (
-        Assignment.objects.active()
-        .filter(expert=user)
+        expert_queue_assignments(user)
         .filter(~states if finished else states)
         .select_related("dossier__service__organisation")
         .annotate(signed=Exists(signed))
@@ -263,12 +263,7 @@ def review_panel(*, dossier: Dossier, user) -> ReviewPanel:
     other_than_expert = visible_other_than_as_expert(user, dossier)
     panel.is_instructor = r.is_instructor.test(user) and other_than_expert
     panel.sees_questionnaire = other_than_expert
-    cleared = {
-        a.domain: a
-        for a in Assignment.objects.active().filter(
-            dossier=dossier, expert=user, conflict_status=ConflictStatus.NONE
-        )
-    }
+    cleared = {a.domain: a for a in cleared_assignments(user).filter(dossier=dossier)}
     signed = set(dossier.domain_evaluations.values_list("domain", flat=True))
     if dossier.state == S.INCOMPLETE and other_than_expert:
         panel.incompleteness_items = latest_incompleteness_items(dossier)
@@ -300,10 +295,9 @@ def review_panel(*, dossier: Dossier, user) -> ReviewPanel:
 
 
 def expert_clearance(*, dossier: Dossier, user) -> tuple[bool, Assignment | None]:
-    """For someone who reaches the dossier only as an expert: whether one of their assignments
-    on it is cleared, and else the one awaiting their declaration of interests."""
-    assignments = list(Assignment.objects.active().filter(dossier=dossier, expert=user))
-    if any(a.cleared for a in assignments):
-        return True, None
-    pending = next((a for a in assignments if a.conflict_status == ConflictStatus.PENDING), None)
-    return False, pending
+    """For someone who reaches the dossier only as an expert: whether they are cleared on it.
+
+    The second item is kept for the callers' sake and is always None: an assignment awaiting the
+    expert's declaration opens nothing of the dossier (reviews/rules.py), only its declaration
+    page, reached from "Mes évaluations"."""
+    return is_cleared_expert(user, dossier), None

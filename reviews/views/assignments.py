@@ -21,7 +21,8 @@ from ..domain.assignments import (
     eligible_experts,
 )
 from ..forms import AssignmentForm, DeclarationForm
-from ..models import Assignment, ConflictStatus
+from ..models import Assignment
+from ..rules import assignment_awaiting_declaration, cleared_assignments
 from .common import instructor_dossier
 
 #: The due date offered by default, counted from today.
@@ -119,16 +120,14 @@ def assignment_create_view(request, pk, domain):
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_declare_view(request, pk):
-    """The expert sees the service and its editor only, and declares their interests."""
-    assignment = get_object_or_404(
-        Assignment.objects.active()
-        .filter(expert=request.user)
-        .select_related("dossier__service__organisation"),
-        pk=pk,
-    )
+    """The expert sees the service and its editor only, and declares their interests: the one
+    page an assignment awaiting their declaration opens (reviews/rules.py). Once declared
+    without conflict it leads to the evaluation; released, it answers 404."""
+    assignment = assignment_awaiting_declaration(request.user, pk)
+    if assignment is None:
+        cleared = get_object_or_404(cleared_assignments(request.user), pk=pk)
+        return redirect("reviews:evaluation", pk=cleared.dossier_id, domain=cleared.domain)
     dossier = assignment.dossier
-    if assignment.conflict_status != ConflictStatus.PENDING:
-        return redirect("reviews:evaluation", pk=dossier.pk, domain=assignment.domain)
     form = DeclarationForm(request.POST or None)
     status = 200
     if request.method == "POST":

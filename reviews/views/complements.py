@@ -16,7 +16,7 @@ from applications.enums import DossierState
 
 from ..domain.complements import complements_request
 from ..forms import complements_formset
-from ..models import Assignment, ConflictStatus
+from ..rules import cleared_domains
 from .common import visible_dossier
 
 
@@ -26,24 +26,18 @@ def _askable_requirements(request, dossier):
     if visible_other_than_as_expert(request.user, dossier):
         if not r.is_instructor.test(request.user):
             raise PermissionDenied
-        return requirements, None
-    mine = list(Assignment.objects.active().filter(dossier=dossier, expert=request.user))
-    cleared = {a.domain for a in mine if a.conflict_status == ConflictStatus.NONE}
+        return requirements
+    cleared = cleared_domains(request.user, dossier)
     if not cleared:
-        pending = next((a for a in mine if a.conflict_status == ConflictStatus.PENDING), None)
-        if pending is None:
-            raise Http404
-        return None, pending
-    return [req for req in requirements if req.domain in cleared], None
+        raise Http404
+    return [req for req in requirements if req.domain in cleared]
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def complements_request_view(request, pk):
     dossier = visible_dossier(request, pk)
-    requirements, pending = _askable_requirements(request, dossier)
-    if pending is not None:
-        return redirect("reviews:assignment-declare", pk=pending.pk)
+    requirements = _askable_requirements(request, dossier)
     by_code = {req.code: req for req in requirements}
     asked = by_code.get(request.GET.get("exigence", ""))
     formset = complements_formset(

@@ -7,13 +7,16 @@ import pytest
 from playwright.sync_api import expect
 
 from applications.models import Dossier
+from tests.dates import FRENCH_DATE_PATTERN
 
 from .conftest import assert_no_axe_violations, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 EDITOR_A = "editor-a@demo.test"
-WHEN_AND_WHO = re.compile(r"Le \d{1,2} \w+ \d{4} à \d{2}:\d{2}, par ")
+#: Matched by the browser's regular expressions, whose `\w` is ASCII only: the month is spelt out
+#: ("décembre", "février", "août" would not match `\w+`).
+WHEN_AND_WHO = re.compile(rf"Le {FRENCH_DATE_PATTERN} à \d{{2}}:\d{{2}}, par ")
 
 
 def test_editor_reads_the_history_of_a_referenced_dossier(page, live_server, demo_data):

@@ -26,14 +26,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    location = tmp_path / "private"
-    location.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(location)}},
-    }
-    return location
+def _own_storage(private_storage):
+    return private_storage
 
 
 def _files(folder):

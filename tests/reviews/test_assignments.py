@@ -138,8 +138,8 @@ def test_pending_expert_sees_nothing_of_the_dossier(client):
     complements = client.get(reverse("reviews:complements-request", args=[dossier.pk]))
 
     for response in (detail, evaluation, sign, complements):
-        assert response.status_code == 302
-        assert response.url == _declare_url(assignment)
+        assert response.status_code == 404
+    assert client.get(_declare_url(assignment)).status_code == 200
     preview = reverse("reviews:evidence-preview", args=[dossier.pk, evidence.pk])
     download = reverse("applications:evidence-download", args=[dossier.pk, evidence.pk])
     assert client.get(preview).status_code == 404

@@ -1,7 +1,7 @@
 """The instructors' and the experts' queues: order, deadlines, lateness, access, and a query count
 that does not grow with the number of rows."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -25,8 +25,12 @@ EXPERT_QUEUE = reverse("reviews:expert-queue")
 
 
 def _age(dossier, days):
+    """Moved to its state `days` calendar days ago in Paris, at noon: the queue counts days on the
+    calendar, and `now - days × 24 h` is one day more just after midnight when the clocks changed
+    in between (tests/dates.py)."""
+    day = timezone.localdate() - timedelta(days=days)
     Dossier.objects.filter(pk=dossier.pk).update(
-        state_changed_at=timezone.now() - timedelta(days=days)
+        state_changed_at=timezone.make_aware(datetime.combine(day, time(12)))
     )
 
 

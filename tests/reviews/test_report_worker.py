@@ -20,15 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
+def _own_storage(private_storage):
     """The reports of each test go to a folder of its own (workers, threads or processes, too)."""
-    location = tmp_path / "private"
-    location.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(location)}},
-    }
-    return location
+    return private_storage
 
 
 def _blocked_storage(settings, tmp_path):

@@ -1,0 +1,108 @@
+"""What of a dossier is open to an expert: the rule, written once and used everywhere.
+
+An expert reaches a dossier only through an `Assignment` (one expert, one domain of one dossier).
+From the model (reviews/models/assignment.py):
+
+- an assignment is **active** while it is not released (`released_at` is null). Declaring a
+  conflict of interest releases it, and so does replacing the expert: the row stays, for the
+  record, but it no longer gives anything;
+- an assignment is **cleared** when it is active *and* its expert declared the absence of conflict
+  of interest (`conflict_status == NONE`). Nothing else clears it: `PENDING` (the declaration is
+  still expected) and `CONFLICT` (which also releases) do not.
+
+An expert, *as an expert*, sees a dossier if and only if they hold a cleared assignment on it,
+and within it only the domains of their cleared assignments (the evaluation, the evidence, the
+complement questions of those domains). Everything else — a released assignment (conflict
+declared, expert replaced) or an active one whose declaration is pending — opens nothing: every
+page, fragment and file of the dossier answers 404 (its decision's PDF included), the dossier is
+in none of their dossier lists, and no e-mail about it reaches them.
+
+The one thing a pending assignment opens is its own declaration page, which names the service and
+its editor (what the expert needs to declare their interests) and nothing else; "Mes évaluations"
+lists such an assignment as a declaration to make (`expert_queue_assignments`), not as a dossier.
+
+Another role (instructor, commission member…) may let the same person see the dossier: that is
+the other roles' rules, not this one.
+
+Every predicate answers False for a missing object or an anonymous user. django-rules predicates
+take at most two arguments, so the rule for one domain, which needs three, is a plain function
+with the same contract.
+"""
+
+import rules
+from django.db.models import Q, QuerySet
+
+from .models import Assignment, ConflictStatus
+
+#: The condition on an Assignment row (or, prefixed, on a relation to one) that makes it cleared.
+ACTIVE = Q(released_at__isnull=True)
+CLEARED = ACTIVE & Q(conflict_status=ConflictStatus.NONE)
+AWAITING_DECLARATION = ACTIVE & Q(conflict_status=ConflictStatus.PENDING)
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def cleared_assignments(user) -> QuerySet[Assignment]:
+    """The user's cleared assignments, on every dossier."""
+    if not _signed_in(user):
+        return Assignment.objects.none()
+    return Assignment.objects.filter(CLEARED, expert=user)
+
+
+def dossier_ids_cleared_for(user) -> QuerySet:
+    """The ids of the dossiers open to the user as an expert (a subquery: `pk__in=`)."""
+    return cleared_assignments(user).values("dossier_id")
+
+
+def cleared_domains(user, dossier) -> set[str]:
+    """The domains of `dossier` open to the user as an expert (one query)."""
+    if dossier is None:
+        return set()
+    return set(cleared_assignments(user).filter(dossier=dossier).values_list("domain", flat=True))
+
+
+def cleared_assignment(user, dossier, domain: str) -> Assignment | None:
+    """The user's cleared assignment on that domain of the dossier, if any."""
+    if dossier is None or not domain:
+        return None
+    return cleared_assignments(user).filter(dossier=dossier, domain=domain).first()
+
+
+def cleared_expert_ids(dossier) -> QuerySet:
+    """The ids of the experts the dossier is open to (a subquery: `pk__in=`)."""
+    return Assignment.objects.filter(CLEARED, dossier=dossier).values("expert_id")
+
+
+def expert_queue_assignments(user) -> QuerySet[Assignment]:
+    """What "Mes évaluations" lists: cleared assignments (the work) and those awaiting the
+    expert's declaration (the declaration to make); never a released one."""
+    if not _signed_in(user):
+        return Assignment.objects.none()
+    return Assignment.objects.filter(CLEARED | AWAITING_DECLARATION, expert=user)
+
+
+def assignment_awaiting_declaration(user, pk) -> Assignment | None:
+    """The user's assignment `pk` if its declaration is still expected: the one thing it opens is
+    the declaration page."""
+    if not _signed_in(user) or pk is None:
+        return None
+    return (
+        Assignment.objects.filter(AWAITING_DECLARATION, expert=user, pk=pk)
+        .select_related("dossier__service__organisation")
+        .first()
+    )
+
+
+@rules.predicate
+def is_cleared_expert(user, dossier) -> bool:
+    """The dossier is open to the user as an expert (on at least one domain)."""
+    if dossier is None or not _signed_in(user):
+        return False
+    return cleared_assignments(user).filter(dossier=dossier).exists()
+
+
+def is_cleared_expert_for_domain(user, dossier, domain) -> bool:
+    """That domain of the dossier is open to the user as an expert."""
+    return cleared_assignment(user, dossier, domain) is not None
