@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -141,35 +141,11 @@ def _stop(process: subprocess.Popen, sig=signal.SIGTERM, timeout=20) -> None:
             process.wait(timeout=10)
 
 
-@contextmanager
-def redis_broker(ctx: Context, folder: Path) -> Iterator[str]:
+def redis_broker(ctx: Context, folder: Path):
     """REDIS_URL when set; otherwise a throwaway redis-server of our own, stopped by PID."""
-    if os.environ.get("REDIS_URL"):
-        yield os.environ["REDIS_URL"]
-        return
-    if not shutil.which("redis-server"):
-        raise RuntimeError("ni REDIS_URL ni redis-server : impossible de lancer les workers")
-    port = _free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-        + ["--appendonly", "no", "--dir", str(folder)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"redis://127.0.0.1:{port}/0"
-        import redis
+    from ._servers import redis_server
 
-        client = redis.Redis.from_url(url)
-        for _ in range(100):
-            with suppress(redis.ConnectionError):
-                if client.ping():
-                    break
-            time.sleep(0.05)
-        ctx.log(f"decisions : redis-server jetable sur 127.0.0.1:{port} (PID {server.pid})")
-        yield url
-    finally:
-        _stop(server)
+    return redis_server(folder, ctx.log)
 
 
 def worker_database_url() -> str:

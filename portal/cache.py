@@ -70,7 +70,8 @@ class RedisWithLocalFallbackCache(RedisCache):
     def _came_back(self) -> None:
         if self._down_since is not None:
             logger.warning(
-                "Cache Redis de nouveau joignable après %.0f s : il reprend la limitation de débit.",
+                "Cache Redis de nouveau joignable après %.0f s : il reprend la limitation "
+                "de débit.",
                 time.monotonic() - self._down_since,
             )
             self._down_since = None

@@ -25,35 +25,14 @@ from reviews.models.commission import VoteStatus
 from .. import rules as r
 from ..enums import MesApi, Purpose, Region, Theme
 from ..models import Answer, Dossier, Orientation, Service
+from .revisions import ORIENTATION_FIELDS
+from .services import DESCRIPTION_FIELDS
 
 #: Choices of the list fields (JSON), so that values read as labels.
 LIST_CHOICES = {"themes": Theme, "regions": Region, "mes_apis": MesApi, "purposes": Purpose}
 
-SERVICE_FIELDS = (
-    "name",
-    "short_description",
-    "long_description",
-    "web_url",
-    "ios_url",
-    "android_url",
-    "price_model",
-    "themes",
-    "regions",
-    "has_connected_devices",
-    "connected_devices",
-    "is_medical_device",
-    "medical_device_class",
-    "requests_data_exchange",
-    "mes_apis",
-)
-ORIENTATION_FIELDS = (
-    "targets_users",
-    "purposes",
-    "uses_ai",
-    "stores_health_data",
-    "has_professional_users",
-    "publishes_health_content",
-)
+#: The fields compared are those an editor writes (one list each, kept where they are used).
+SERVICE_FIELDS = DESCRIPTION_FIELDS
 ANSWER_FIELDS = ("status", "justification", "free_text")
 VERDICT_FIELDS = ("verdict", "comment", "expert")
 ASSIGNMENT_FIELDS = ("expert", "due_on", "conflict_status", "released_at")
