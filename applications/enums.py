@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.roles import Domain as _Domain
+
 
 class DossierState(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
@@ -22,20 +24,74 @@ class DossierState(models.TextChoices):
     DEREFERENCED = "dereferenced", _("Déréférencé")
     WITHDRAWN = "withdrawn", _("Retiré")
 
+    # State groups, named once (the sets are built below the class).
+    @classmethod
+    def editable(cls) -> frozenset["DossierState"]:
+        """States in which the editor may change answers and evidence."""
+        return _EDITABLE
 
-#: States an editor may withdraw from: every state before the ministry's decision.
-BEFORE_DECISION = (
-    DossierState.DRAFT,
-    DossierState.SUBMITTED,
-    DossierState.INCOMPLETE,
-    DossierState.UNDER_EVALUATION,
-    DossierState.COMPLEMENTS_REQUESTED,
-    DossierState.EVALUATED,
-    DossierState.IN_COMMISSION,
-    DossierState.OPINION_FAVORABLE,
-    DossierState.OPINION_RESERVED,
-    DossierState.OPINION_UNFAVORABLE,
+    @classmethod
+    def before_decision(cls) -> frozenset["DossierState"]:
+        """Every state before the ministry's decision (an editor may withdraw from them)."""
+        return _BEFORE_DECISION
+
+    @classmethod
+    def opinion_given(cls) -> frozenset["DossierState"]:
+        """The commission has given its opinion; the ministry's decision is awaited."""
+        return _OPINION_GIVEN
+
+    @classmethod
+    def seen_by_ministry(cls) -> frozenset["DossierState"]:
+        """From the commission's opinion on."""
+        return _OPINION_GIVEN | _DECIDED
+
+    @classmethod
+    def decided(cls) -> frozenset["DossierState"]:
+        """The ministry has decided (and what followed)."""
+        return _DECIDED
+
+    @classmethod
+    def closed(cls) -> frozenset["DossierState"]:
+        """Final states: nothing moves the dossier on."""
+        return _CLOSED
+
+    @property
+    def is_editable(self) -> bool:
+        return self in _EDITABLE
+
+    @property
+    def tone(self) -> str:
+        """How the state's badge reads: "success", "error", "warning" or "info"."""
+        return _TONES.get(self, "info")
+
+
+S = DossierState
+_EDITABLE = frozenset({S.DRAFT, S.INCOMPLETE, S.COMPLEMENTS_REQUESTED})
+_OPINION_GIVEN = frozenset({S.OPINION_FAVORABLE, S.OPINION_RESERVED, S.OPINION_UNFAVORABLE})
+_BEFORE_DECISION = (
+    frozenset(
+        {
+            S.DRAFT,
+            S.SUBMITTED,
+            S.INCOMPLETE,
+            S.UNDER_EVALUATION,
+            S.COMPLEMENTS_REQUESTED,
+            S.EVALUATED,
+            S.IN_COMMISSION,
+        }
+    )
+    | _OPINION_GIVEN
 )
+_DECIDED = frozenset({S.REFERENCED, S.REFUSED, S.PUBLISHED, S.SUSPENDED, S.DEREFERENCED})
+_CLOSED = frozenset({S.REFUSED, S.DEREFERENCED, S.WITHDRAWN})
+_TONES = {
+    **dict.fromkeys((S.REFERENCED, S.PUBLISHED, S.OPINION_FAVORABLE), "success"),
+    **dict.fromkeys((S.REFUSED, S.DEREFERENCED, S.OPINION_UNFAVORABLE, S.WITHDRAWN), "error"),
+    **dict.fromkeys(
+        (S.INCOMPLETE, S.COMPLEMENTS_REQUESTED, S.OPINION_RESERVED, S.SUSPENDED), "warning"
+    ),
+}
+del S
 
 
 #: The commission's four opinions and the state each one leads to.
@@ -62,17 +118,8 @@ class DecisionOutcome(models.TextChoices):
     REFUSED = "refused", _("Refusé")
 
 
-class Domain(models.TextChoices):
-    DOCTRINE = "doctrine", _("Doctrine du numérique en santé")
-    ETHICS = "ethics", _("Éthique")
-    RGPD = "rgpd", _("RGPD")
-    DATA_EXCHANGE_SECURITY = "data_exchange_security", _("Sécurité de l'échange de données")
-    DATA_EXCHANGE_RGPD = "data_exchange_rgpd", _("RGPD de l'échange de données")
-
-
-#: Domains that apply to every dossier; the data-exchange ones only when exchange is requested.
-BASE_DOMAINS = (Domain.DOCTRINE, Domain.ETHICS, Domain.RGPD)
-DATA_EXCHANGE_DOMAINS = (Domain.DATA_EXCHANGE_SECURITY, Domain.DATA_EXCHANGE_RGPD)
+#: The referential's domains: defined with the roles (an expert is scoped to domains).
+Domain = _Domain
 
 
 class TransitionName(models.TextChoices):

@@ -3,13 +3,21 @@
 A guard wraps a check `dossier -> str | None` returning None when the transition may proceed and
 otherwise the reason it may not. django-fsm calls the guard as a plain condition (truthy = met);
 the dossier page calls `reason()` to tell the user what is missing.
+
+The state machine names its conditions (`Requires("questionnaire_is_complete")` in
+applications/models/dossier.py); `@guard` registers each check here under its function's name,
+so the model imports nothing of what the guards read. Guards read through the dossier's
+relations.
 """
 
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
-from .enums import BASE_DOMAINS, DATA_EXCHANGE_DOMAINS
+from .domain.applicability import applicable_domains
+from .domain.completeness import dossier_completeness
+from .enums import Domain
+from .models.dossier import GUARDS
 
 
 class Guard:
@@ -32,28 +40,27 @@ def condition_reason(condition, dossier) -> str | None:
     """Why `condition` blocks `dossier`, or None when it is met.
 
     Plain callables get a generic text."""
-    if isinstance(condition, Guard):
+    if isinstance(condition, Guard) or hasattr(condition, "reason"):
         return condition.reason(dossier)
     return None if condition(dossier) else _("Une condition n'est pas remplie.")
 
 
 def guard(check: Callable[[object], str | None]) -> Guard:
-    return Guard(check)
-
-
-def applicable_domains(dossier) -> tuple[str, ...]:
-    if dossier.service.requests_data_exchange:
-        return BASE_DOMAINS + DATA_EXCHANGE_DOMAINS
-    return BASE_DOMAINS
+    """Register `check` as the guard the state machine names after it."""
+    GUARDS[check.__name__] = Guard(check)
+    return GUARDS[check.__name__]
 
 
 @guard
 def questionnaire_is_complete(dossier) -> str | None:
     """`submit` and `resubmit` need an eligible orientation and every applicable mandatory
     requirement answered, justified and proven as the referential asks."""
-    from .domain.completeness import dossier_completeness
-
     return dossier_completeness(dossier).blocking_reason()
+
+
+def missing_domains(dossier, present) -> str:
+    """The labels of the applicable domains not in `present`, joined ("" when none is missing)."""
+    return ", ".join(str(Domain(d).label) for d in applicable_domains(dossier) if d not in present)
 
 
 @guard
@@ -62,14 +69,10 @@ def has_expert_on_every_domain(dossier) -> str | None:
     assigned = set(
         dossier.assignments.filter(released_at__isnull=True).values_list("domain", flat=True)
     )
-    missing = [d for d in applicable_domains(dossier) if d not in assigned]
-    if not missing:
+    if not (missing := missing_domains(dossier, assigned)):
         return None
-    from .enums import Domain
-
-    labels = ", ".join(str(Domain(d).label) for d in missing)
     return _("Impossible de lancer l'évaluation : aucun expert affecté pour %(domains)s.") % {
-        "domains": labels
+        "domains": missing
     }
 
 
@@ -77,24 +80,18 @@ def has_expert_on_every_domain(dossier) -> str | None:
 def every_domain_evaluation_signed(dossier) -> str | None:
     """`complete_evaluation` needs the signed evaluation of every applicable domain."""
     signed = set(dossier.domain_evaluations.values_list("domain", flat=True))
-    missing = [d for d in applicable_domains(dossier) if d not in signed]
-    if not missing:
+    if not (missing := missing_domains(dossier, signed)):
         return None
-    from .enums import Domain
-
-    labels = ", ".join(str(Domain(d).label) for d in missing)
     return _("Impossible de clore l'évaluation : évaluation non signée pour %(domains)s.") % {
-        "domains": labels
+        "domains": missing
     }
 
 
 @guard
 def vote_closed_with_quorum(dossier) -> str | None:
     """`record_opinion` needs the commission's vote on the dossier closed, with quorum."""
-    from reviews.domain.commission import current_agenda_item
-
-    item = current_agenda_item(dossier)
-    if item is None or item.vote_status != "closed":
+    item = dossier.agenda_items.current()
+    if item is None or not item.vote_is_closed:
         return _("Impossible d'enregistrer l'avis : le vote de la commission n'est pas clos.")
     if not item.quorum_reached:
         return _("Impossible d'enregistrer l'avis : le quorum n'a pas été atteint lors du vote.")

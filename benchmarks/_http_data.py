@@ -95,7 +95,7 @@ def seed(size: int, with_questionnaire: bool) -> dict:
     from django.db import connection
     from django.urls import reverse
 
-    from applications.domain.orientation import applicable_requirements
+    from applications.domain.applicability import applicable_requirements
     from applications.models import Dossier
 
     from .queues import TOTP_SECRET
@@ -116,9 +116,7 @@ def seed(size: int, with_questionnaire: bool) -> dict:
     }
     questionnaire = Dossier.objects.filter(service__organisation__siren=QUESTIONNAIRE_SIREN).first()
     if questionnaire:
-        requirements = applicable_requirements(
-            questionnaire.referential_version, questionnaire.service
-        )
+        requirements = applicable_requirements(questionnaire)
         domain, _ = Counter(r.domain for r in requirements).most_common(1)[0]
         urls["questionnaire"] = reverse(
             "applications:questionnaire-domain", args=[questionnaire.pk, domain]

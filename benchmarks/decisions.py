@@ -34,11 +34,11 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 
-from applications.domain import transitions as t
 from applications.enums import DecisionOutcome, DossierState, Opinion
 from applications.models import Dossier, Orientation, Service
 from applications.referential.loader import load_referential
 from decisions.domain.documents import decision_pdf
+from decisions.domain.services import dossier_decide
 from decisions.models import Decision, PdfStatus
 from portal.accounts.models import User
 from portal.organisations.models import Membership, Organisation
@@ -115,7 +115,7 @@ def build_dossiers(
 
 
 def decide(dossier: Dossier, ministry: User) -> Dossier:
-    return t.dossier_decide(
+    return dossier_decide(
         dossier=dossier, actor=ministry, outcome=DecisionOutcome.REFUSED, motives=MOTIVES
     )
 

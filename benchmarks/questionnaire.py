@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from applications.domain.applicability import applicable_requirements
 from applications.domain.dossiers import dossier_create
-from applications.domain.orientation import applicable_requirements
 from applications.domain.questionnaire import answer_save, evidence_add
 from applications.enums import AnswerStatus
 from applications.models import Dossier, Orientation, Service
@@ -94,7 +94,7 @@ def build_dossier(ctx: Context) -> tuple[User, Dossier]:
             f"dossier sur {dossier.referential_version.code}, {REFERENTIAL} attendu"
         )
     with_files = 0
-    for requirement in applicable_requirements(dossier.referential_version, service):
+    for requirement in applicable_requirements(dossier):
         answer_save(
             dossier=dossier,
             requirement=requirement,
@@ -149,7 +149,7 @@ class Autosave:
 
 def run(ctx: Context) -> Iterator[Metric]:
     editor, dossier = build_dossier(ctx)
-    requirements = applicable_requirements(dossier.referential_version, dossier.service)
+    requirements = applicable_requirements(dossier)
     answered = dossier.answers.exclude(status="").count()
     yield Metric("requirements", answered, "count", MIN_REQUIREMENTS, at_least=True)
 

@@ -167,6 +167,14 @@ class Decision(models.Model):
         return self.outcome == DecisionOutcome.REFERENCED
 
     @property
+    def pdf_pending(self) -> bool:
+        return self.pdf_status == PdfStatus.PENDING
+
+    @property
+    def pdf_failed(self) -> bool:
+        return self.pdf_status == PdfStatus.FAILED
+
+    @property
     def pdf_ready(self) -> bool:
         return self.pdf_status == PdfStatus.READY and bool(self.pdf)
 

@@ -5,9 +5,13 @@ WeasyPrint fetches whatever a document references (stylesheets, fonts, images, a
 no restriction by default: one field rendered with `|safe`, or a `<base href>`, would then read
 local files or reach internal URLs while a worker renders. `render_pdf` therefore gives it
 `StaticOnlyURLFetcher`, which serves the project's own static files (the Marianne fonts of
-`decisions.domain.documents.pdf_fonts()` among them, as file:// URLs) and `data:` URLs, and
-refuses anything else: WeasyPrint logs the failure and renders without the resource. There is no
-base URL, so a relative reference has nothing to resolve against.
+`pdf_fonts()` among them, as file:// URLs) and `data:` URLs, and refuses anything else:
+WeasyPrint logs the failure and renders without the resource. There is no base URL, so a
+relative reference has nothing to resolve against.
+
+Every PDF extends templates/pdf/base.html: the State's header (Marianne, "République française",
+the ministry), A4 pages with their margins, "Page X sur Y" at the foot, a title block and the
+shared print CSS. `render_pdf` gives it the fonts (`fonts` in the context), so callers don't.
 """
 
 import hashlib
@@ -31,8 +35,23 @@ class RefusedResource(ValueError):
     """A PDF referenced something other than the project's static files."""
 
 
+@cache
+def pdf_fonts() -> dict[str, str]:
+    """file:// URLs of Marianne, the State's typeface, as shipped with django-dsfr (this portal
+    and its documents are the State's). Missing files fall back on the system's DejaVu Sans;
+    either way WeasyPrint embeds the fonts it uses."""
+    fonts = {}
+    for weight, name in (("regular", "Marianne-Regular"), ("bold", "Marianne-Bold")):
+        path = finders.find(f"dsfr/dist/fonts/{name}.woff2")
+        if path:
+            fonts[weight] = Path(path).as_uri()
+    return fonts
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
-    return render_pdf_from_string(render_to_string(template_name, context))
+    """The PDF of `template_name` (which extends pdf/base.html), the fonts added to `context`."""
+    html = render_to_string(template_name, {"fonts": pdf_fonts(), **context})
+    return render_pdf_from_string(html)
 
 
 def render_pdf_from_string(html: str) -> bytes:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "decisions",
+    "demo",  # demo data and `manage.py seed_demo` (composes every app; no app imports it)
 ]
 
 MIDDLEWARE = [

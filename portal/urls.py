@@ -13,6 +13,8 @@ admin.site.index_title = _("Comptes, rôles et référentiel")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Pages that link no icon (the admin's) make browsers ask for this one.
+    path("favicon.ico", views.favicon),
     path("comptes/", include("allauth.urls")),
     path("organisations/", include("portal.organisations.urls")),
     path("dossiers/", include("applications.urls")),

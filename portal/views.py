@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,12 @@ def home(request):
             "is_editor": request.user.has_role(Role.EDITOR),
         },
     )
+
+
+@require_GET
+def favicon(request):
+    """The State's icon, for pages that link none (the admin's)."""
+    return redirect(static("dsfr/dist/favicon/favicon.ico"), permanent=True)
 
 
 @require_GET

@@ -8,21 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from portal.form_fields import AsciiDateField
+from portal.forms import DomainErrorsMixin
 
 from .models import Conclusion, VerdictChoice
 
 GENERAL = ""
-
-
-class DomainErrorsMixin:
-    """Put a domain ValidationError back on the form: by field when it names one, else on top."""
-
-    def add_domain_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for name, errors in exc.error_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
 
 
 def requirement_choices(requirements, *, general: bool):

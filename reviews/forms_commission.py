@@ -12,11 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from applications.enums import Opinion
+from applications.forms.transitions import TransitionForm
 from portal.accounts.roles import Role
 from portal.form_fields import AsciiDateField, AsciiDecimalField
+from portal.forms import DomainErrorsMixin
 
 from .domain.sessions import DEFAULT_QUORUM
-from .forms import DateInput, DomainErrorsMixin
+from .forms import DateInput
+from .models import CommissionSession
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -157,3 +160,93 @@ class ReservationResponseForm(DomainErrorsMixin, DsfrBaseForm):
         ),
         error_messages={"required": _("Expliquez comment les réserves ont été levées.")},
     )
+
+
+# -- the commission's transitions (dispatched by applications/views/dossiers.py) ----------------
+class ScheduleForm(TransitionForm):
+    session = forms.ModelChoiceField(
+        label=_("Séance de la commission"),
+        queryset=None,
+        empty_label=_("Choisissez une séance"),
+    )
+
+    field_order = ["session", "comment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = CommissionSession.objects.filter(
+            date__gte=timezone.localdate()
+        ).order_by("date")
+
+    def service_kwargs(self) -> dict:
+        return {"comment": self.cleaned_data["comment"], "session": self.cleaned_data["session"]}
+
+
+class OpinionForm(TransitionForm):
+    """The chair records the opinion the vote gave: shown read-only, never chosen here; the text
+    of the reservations is asked for when the opinion carries some."""
+
+    opinion = forms.ChoiceField(label=_("Avis de la commission"), choices=Opinion.choices)
+    reservations = forms.CharField(
+        label=_("Réserves"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Obligatoire pour un avis favorable avec réserves."),
+    )
+
+    field_order = ["opinion", "reservations", "comment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = self.dossier.agenda_items.current() if self.dossier is not None else None
+        self.voted = item.voted_opinion if item is not None else ""
+        if self.voted:
+            opinion = self.fields["opinion"]
+            opinion.disabled = True  # the posted value is ignored: the vote's result is kept
+            opinion.initial = self.voted
+            opinion.label = _("Avis issu du vote de la commission")
+            opinion.help_text = _("Résultat du vote clos par le président ; il ne se modifie pas.")
+            if self.voted == Opinion.FAVORABLE_SUSPENSIVE:
+                self._ask_reservations(
+                    _("Réserves suspensives"),
+                    _(
+                        "Ce que l'éditeur doit corriger avant que le service puisse être "
+                        "référencé ; il y répondra depuis la page du dossier."
+                    ),
+                )
+            elif self.voted == Opinion.FAVORABLE_NON_SUSPENSIVE:
+                self._ask_reservations(
+                    _("Réserves non suspensives"),
+                    _("Les améliorations attendues, qui ne conditionnent pas le référencement."),
+                )
+            else:
+                del self.fields["reservations"]
+            self._bound_fields_cache.clear()
+
+    def _ask_reservations(self, label, help_text):
+        field = self.fields["reservations"]
+        field.required = True
+        field.label = label
+        field.help_text = help_text
+        field.error_messages["required"] = _("Précisez les réserves de la commission.")
+
+    def clean(self):
+        data = super().clean()
+        opinion = data.get("opinion")
+        needs_text = opinion in (Opinion.FAVORABLE_NON_SUSPENSIVE, Opinion.FAVORABLE_SUSPENSIVE)
+        if (
+            needs_text
+            and "reservations" in self.fields
+            and not (data.get("reservations") or "").strip()
+            and "reservations" not in self.errors
+        ):
+            self.add_error("reservations", _("Précisez les réserves de la commission."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        return {
+            "comment": self.cleaned_data["comment"],
+            "opinion": self.cleaned_data["opinion"],
+            "reservations": self.cleaned_data.get("reservations", ""),
+        }

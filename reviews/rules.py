@@ -30,14 +30,17 @@ with the same contract.
 """
 
 import rules
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from .models import Assignment, ConflictStatus
+from applications.domain.queries import visible_other_than_as_expert
+from applications.rules import (
+    is_commission_member,
+    is_expert,
+    is_instructor,
+    transition_permission,
+)
 
-#: The condition on an Assignment row (or, prefixed, on a relation to one) that makes it cleared.
-ACTIVE = Q(released_at__isnull=True)
-CLEARED = ACTIVE & Q(conflict_status=ConflictStatus.NONE)
-AWAITING_DECLARATION = ACTIVE & Q(conflict_status=ConflictStatus.PENDING)
+from .models import Assignment
 
 
 def _signed_in(user) -> bool:
@@ -45,10 +48,10 @@ def _signed_in(user) -> bool:
 
 
 def cleared_assignments(user) -> QuerySet[Assignment]:
-    """The user's cleared assignments, on every dossier."""
+    """The user's cleared assignments, on every dossier (`AssignmentQuerySet.cleared`)."""
     if not _signed_in(user):
         return Assignment.objects.none()
-    return Assignment.objects.filter(CLEARED, expert=user)
+    return user.assignments.cleared()
 
 
 def dossier_ids_cleared_for(user) -> QuerySet:
@@ -72,7 +75,7 @@ def cleared_assignment(user, dossier, domain: str) -> Assignment | None:
 
 def cleared_expert_ids(dossier) -> QuerySet:
     """The ids of the experts the dossier is open to (a subquery: `pk__in=`)."""
-    return Assignment.objects.filter(CLEARED, dossier=dossier).values("expert_id")
+    return dossier.assignments.cleared().values("expert_id")
 
 
 def expert_queue_assignments(user) -> QuerySet[Assignment]:
@@ -80,7 +83,7 @@ def expert_queue_assignments(user) -> QuerySet[Assignment]:
     expert's declaration (the declaration to make); never a released one."""
     if not _signed_in(user):
         return Assignment.objects.none()
-    return Assignment.objects.filter(CLEARED | AWAITING_DECLARATION, expert=user)
+    return user.assignments.open_to_expert()
 
 
 def assignment_awaiting_declaration(user, pk) -> Assignment | None:
@@ -89,7 +92,8 @@ def assignment_awaiting_declaration(user, pk) -> Assignment | None:
     if not _signed_in(user) or pk is None:
         return None
     return (
-        Assignment.objects.filter(AWAITING_DECLARATION, expert=user, pk=pk)
+        user.assignments.awaiting_declaration()
+        .filter(pk=pk)
         .select_related("dossier__service__organisation")
         .first()
     )
@@ -106,3 +110,42 @@ def is_cleared_expert(user, dossier) -> bool:
 def is_cleared_expert_for_domain(user, dossier, domain) -> bool:
     """That domain of the dossier is open to the user as an expert."""
     return cleared_assignment(user, dossier, domain) is not None
+
+
+def may_see_evidence(user, dossier, evidence) -> bool:
+    """Evidence of a dossier the user sees; an expert sees only that of their cleared domains."""
+    return visible_other_than_as_expert(user, dossier) or is_cleared_expert_for_domain(
+        user, dossier, evidence.requirement.domain
+    )
+
+
+@rules.predicate
+def sits_on_dossier_session(user, dossier):
+    if dossier is None or not user.is_authenticated:
+        return False
+    return dossier.agenda_items.filter(session__members__user=user).exists()
+
+
+@rules.predicate
+def chairs_dossier_session(user, dossier):
+    if dossier is None or not user.is_authenticated:
+        return False
+    return dossier.agenda_items.filter(
+        session__members__user=user, session__members__is_chair=True
+    ).exists()
+
+
+#: An expert acts on a dossier only once cleared on it.
+dossier_expert = is_expert & is_cleared_expert
+dossier_chair = is_commission_member & chairs_dossier_session
+
+# The transitions whose services live in this app (applications/rules.py says how it works).
+can_request_complements = is_instructor | dossier_expert
+can_complete_evaluation = is_instructor
+can_schedule = is_instructor
+can_record_opinion = dossier_chair
+
+rules.add_perm(transition_permission("request_complements"), can_request_complements)
+rules.add_perm(transition_permission("complete_evaluation"), can_complete_evaluation)
+rules.add_perm(transition_permission("schedule"), can_schedule)
+rules.add_perm(transition_permission("record_opinion"), can_record_opinion)

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..models import Dossier, Requirement
-from .orientation import Verdict, applicable_requirements, eligibility
+from .applicability import applicable_requirements
+from .orientation import Verdict, eligibility
 from .questionnaire import answer_gaps, dossier_answers, evidence_counts
 
 GAP_LABELS = {
@@ -74,7 +75,7 @@ class Completeness:
 
 def dossier_completeness(dossier: Dossier) -> Completeness:
     verdict = eligibility(dossier.service)
-    requirements = applicable_requirements(dossier.referential_version, dossier.service)
+    requirements = applicable_requirements(dossier)
     answers = dossier_answers(dossier)
     counts = evidence_counts(dossier)
     gaps = [

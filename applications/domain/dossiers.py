@@ -1,4 +1,4 @@
-"""Creating the draft dossier of a service (describing services: `domain/services.py`)."""
+"""Creating the draft dossier of a service (describing one: `domain/service_description.py`)."""
 
 import secrets
 
@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from .. import rules as r
 from ..enums import DossierState
 from ..models import Dossier, Service
-from .orientation import eligibility, latest_version
+from .applicability import latest_version
+from .orientation import eligibility
 from .transitions import append_log
 
 #: A service may open a new dossier once its previous one is closed.

@@ -19,14 +19,11 @@ from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from reviews.models import Assignment, Verdict, Vote
-from reviews.models.commission import VoteStatus
-
 from .. import rules as r
 from ..enums import MesApi, Purpose, Region, Theme
 from ..models import Answer, Dossier, Orientation, Service
 from .revisions import ORIENTATION_FIELDS
-from .services import DESCRIPTION_FIELDS
+from .service_description import DESCRIPTION_FIELDS
 
 #: Choices of the list fields (JSON), so that values read as labels.
 LIST_CHOICES = {"themes": Theme, "regions": Region, "mes_apis": MesApi, "purposes": Purpose}
@@ -34,9 +31,10 @@ LIST_CHOICES = {"themes": Theme, "regions": Region, "mes_apis": MesApi, "purpose
 #: The fields compared are those an editor writes (one list each, kept where they are used).
 SERVICE_FIELDS = DESCRIPTION_FIELDS
 ANSWER_FIELDS = ("status", "justification", "free_text")
-VERDICT_FIELDS = ("verdict", "comment", "expert")
-ASSIGNMENT_FIELDS = ("expert", "due_on", "conflict_status", "released_at")
-VOTE_FIELDS = ("opinion", "comment")
+
+#: The team's side, kept by other apps: builders `(*, dossier) -> list[Change]`, registered when
+#: their app is ready (reviews/apps.py: verdicts, assignments, votes — reviews/domain/history.py).
+TEAM_CHANGES: list = []
 
 can_see_team_changes = r.is_instructor | r.is_ministry | r.is_admin
 can_see_editor_changes = can_see_team_changes | r.dossier_editor
@@ -95,7 +93,7 @@ def _differs(previous, record, name: str) -> bool:
     return getattr(previous, attname) != getattr(record, attname)
 
 
-def _changes(records, fields, subject, *, team_only) -> list[Change]:
+def history_changes(records, fields, subject, *, team_only) -> list[Change]:
     """Diff each history row against the previous row of the same object."""
     out = []
     for _pk, rows in groupby(records, key=lambda rec: rec.id):
@@ -137,7 +135,7 @@ def _changes(records, fields, subject, *, team_only) -> list[Change]:
     return out
 
 
-def _ordered(queryset):
+def history_ordered(queryset):
     return queryset.select_related("history_user").order_by("id", "history_date", "history_id")
 
 
@@ -145,52 +143,26 @@ def dossier_changes(*, dossier: Dossier, user) -> list[Change]:
     """The changes `user` may see on `dossier`, newest first (empty if none may be seen)."""
     if not can_see_editor_changes.test(user, dossier):
         return []
-    changes = _changes(
-        _ordered(Service.history.filter(id=dossier.service_id)),
+    changes = history_changes(
+        history_ordered(Service.history.filter(id=dossier.service_id)),
         SERVICE_FIELDS,
         lambda rec: _("Description du service"),
         team_only=False,
     )
-    changes += _changes(
-        _ordered(Orientation.history.filter(service_id=dossier.service_id)),
+    changes += history_changes(
+        history_ordered(Orientation.history.filter(service_id=dossier.service_id)),
         ORIENTATION_FIELDS,
         lambda rec: _("Questionnaire d'orientation"),
         team_only=False,
     )
-    changes += _changes(
-        _ordered(Answer.history.filter(dossier_id=dossier.pk).select_related("requirement")),
+    changes += history_changes(
+        history_ordered(Answer.history.filter(dossier_id=dossier.pk).select_related("requirement")),
         ANSWER_FIELDS,
         lambda rec: _("Réponse à l'exigence %(code)s") % {"code": rec.requirement.code},
         team_only=False,
     )
     if can_see_team_changes.test(user):
-        changes += _changes(
-            _ordered(
-                Verdict.history.filter(dossier_id=dossier.pk).select_related(
-                    "requirement", "expert"
-                )
-            ),
-            VERDICT_FIELDS,
-            lambda rec: _("Avis d'expert sur l'exigence %(code)s") % {"code": rec.requirement.code},
-            team_only=True,
-        )
-        changes += _changes(
-            _ordered(Assignment.history.filter(dossier_id=dossier.pk).select_related("expert")),
-            ASSIGNMENT_FIELDS,
-            lambda rec: (
-                _("Affectation — domaine « %(domain)s »") % {"domain": rec.get_domain_display()}
-            ),
-            team_only=True,
-        )
-        changes += _changes(
-            _ordered(
-                Vote.history.filter(
-                    item__dossier_id=dossier.pk, item__vote_status=VoteStatus.CLOSED
-                ).select_related("member__user")
-            ),
-            VOTE_FIELDS,
-            lambda rec: _("Vote de %(member)s") % {"member": rec.member.user},
-            team_only=True,
-        )
+        for team_changes in TEAM_CHANGES:
+            changes += team_changes(dossier=dossier)
     changes.sort(key=lambda c: c.at, reverse=True)
     return changes

@@ -1,13 +1,16 @@
-"""Who is told of each transition, and the e-mail they receive (through the outbox)."""
+"""Who is told of each transition, and the e-mail they receive: the `dossier_transition` event
+of the message fan-out (portal/notifications/messenger.py), written in
+templates/notifications/dossier_transition_{subject,body}.txt.
 
-from django.conf import settings
+The editor's organisation is always told, and the staff roles of `STAFF_TOLD_ON_ENTRY`; the
+reviews app adds the cleared experts and the commission members (reviews/domain/notifications.py).
+The person who acted is never told of their own act."""
+
 from django.contrib.auth import get_user_model
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from portal.accounts.roles import Role
-from portal.notifications.services import outbox_enqueue_many
-from reviews.rules import cleared_expert_ids
+from portal.notifications.messenger import notify, register
 
 from ..enums import DossierState
 
@@ -31,49 +34,40 @@ STAFF_TOLD_ON_ENTRY = {
 }
 
 
-def transition_recipients(*, dossier, to_state: str, actor) -> set[str]:
-    User = get_user_model()
-    people = User.objects.filter(is_active=True)
-    emails = set(
-        people.filter(memberships__organisation_id=dossier.service.organisation_id).values_list(
-            "email", flat=True
+def organisation_member_emails(dossier) -> set[str]:
+    """The active members of the editor's organisation that files `dossier`."""
+    return set(
+        get_user_model()
+        .objects.filter(
+            is_active=True, memberships__organisation_id=dossier.service.organisation_id
         )
+        .values_list("email", flat=True)
     )
-    roles = STAFF_TOLD_ON_ENTRY.get(to_state, [])
+
+
+def transition_recipients(*, dossier, log, **_context) -> set[str]:
+    emails = organisation_member_emails(dossier)
+    roles = STAFF_TOLD_ON_ENTRY.get(log.to_state, [])
     if roles:
-        emails |= set(people.filter(groups__name__in=roles).values_list("email", flat=True))
-    if to_state in (S.UNDER_EVALUATION, S.EVALUATED):
-        # Only the experts the dossier is open to: not those released (conflict, replaced) nor
-        # those whose declaration of interests is still expected.
         emails |= set(
-            people.filter(pk__in=cleared_expert_ids(dossier)).values_list("email", flat=True)
+            get_user_model()
+            .objects.filter(is_active=True, groups__name__in=roles)
+            .values_list("email", flat=True)
         )
-    if to_state == S.IN_COMMISSION:
-        emails |= set(
-            people.filter(commission_seats__session__agenda_items__dossier=dossier).values_list(
-                "email", flat=True
-            )
-        )
-    if actor is not None:
-        emails.discard(actor.email)
     return emails
 
 
-def notify_transition(*, log, dossier) -> None:
-    recipients = transition_recipients(dossier=dossier, to_state=log.to_state, actor=log.actor)
-    if not recipients:
-        return
-    from .workflow import TRANSITIONS
+def dossier_link(*, dossier, **_context) -> str:
+    return reverse("applications:dossier-detail", args=[dossier.pk])
 
-    context = {
-        "dossier": dossier,
-        "log": log,
-        "action": TRANSITIONS[log.transition].label,
-        "link": settings.PORTAL_BASE_URL.rstrip("/")
-        + reverse("applications:dossier-detail", args=[dossier.pk]),
-    }
-    outbox_enqueue_many(
-        recipients=recipients,
-        subject=render_to_string("applications/email/transition_subject.txt", context).strip(),
-        body=render_to_string("applications/email/transition_body.txt", context),
-    )
+
+register(
+    "dossier_transition",
+    recipients=transition_recipients,
+    link=dossier_link,
+    exclude_actor=True,
+)
+
+
+def notify_transition(*, log, dossier) -> None:
+    notify("dossier_transition", dossier=dossier, actor=log.actor, log=log)

@@ -5,51 +5,38 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from portal.accounts.roles import Role
-from reviews.models import AgendaItem
-from reviews.rules import dossier_ids_cleared_for, is_cleared_expert_for_domain
 
 from ..enums import DossierState
 from ..guards import condition_reason
 from ..models import Dossier
+from .workflow import TRANSITIONS
 
 S = DossierState
 
-#: The ministry sees dossiers from the commission's opinion on.
-MINISTRY_STATES = (
-    S.OPINION_FAVORABLE,
-    S.OPINION_RESERVED,
-    S.OPINION_UNFAVORABLE,
-    S.REFERENCED,
-    S.REFUSED,
-    S.PUBLISHED,
-    S.SUSPENDED,
-    S.DEREFERENCED,
-)
-
 
 def visibility_by_role(user) -> dict[str, Q]:
-    """One filter per role the user holds: the dossiers that role lets them see."""
-    from portal.organisations.models import Membership
+    """One filter per role the user holds: the dossiers that role lets them see.
 
+    Built from the user's relations (memberships, assignments, commission seats), so that the
+    rule of each is the one its model's queryset states: an expert's is
+    `AssignmentQuerySet.cleared()` (reviews/rules.py explains it)."""
     filters = {}
     if user.has_role(Role.EDITOR):
         filters[Role.EDITOR] = Q(
-            service__organisation_id__in=Membership.objects.filter(user=user).values(
-                "organisation_id"
-            )
+            service__organisation_id__in=user.memberships.values("organisation_id")
         )
     if user.has_role(Role.INSTRUCTOR):
         filters[Role.INSTRUCTOR] = ~Q(state=S.DRAFT)
     if user.has_role(Role.EXPERT):
         # Only through a cleared assignment: never a released one, nor one awaiting the
         # expert's declaration of interests.
-        filters[Role.EXPERT] = Q(pk__in=dossier_ids_cleared_for(user))
+        filters[Role.EXPERT] = Q(pk__in=user.assignments.cleared().values("dossier_id"))
     if user.has_role(Role.COMMISSION_MEMBER):
         filters[Role.COMMISSION_MEMBER] = Q(
-            pk__in=AgendaItem.objects.filter(session__members__user=user).values("dossier_id")
+            pk__in=user.commission_seats.values("session__agenda_items__dossier_id")
         )
     if user.has_role(Role.MINISTRY):
-        filters[Role.MINISTRY] = Q(state__in=MINISTRY_STATES)
+        filters[Role.MINISTRY] = Q(state__in=S.seen_by_ministry())
     if user.has_role(Role.ADMIN):
         filters[Role.ADMIN] = ~Q(state=S.DRAFT)
     return filters
@@ -65,13 +52,6 @@ def visible_other_than_as_expert(user, dossier) -> bool:
     for extra in filters[1:]:
         combined |= extra
     return Dossier.objects.filter(combined, pk=dossier.pk).exists()
-
-
-def may_see_evidence(user, dossier, evidence) -> bool:
-    """Evidence of a dossier the user sees; an expert sees only that of their cleared domains."""
-    return visible_other_than_as_expert(user, dossier) or is_cleared_expert_for_domain(
-        user, dossier, evidence.requirement.domain
-    )
 
 
 def dossiers_for_list(queryset: QuerySet) -> QuerySet:
@@ -113,8 +93,6 @@ class Action:
 
 def dossier_actions(*, dossier: Dossier, user) -> list[Action]:
     """Transitions from the current state that `user` is entitled to, each with its blockers."""
-    from .workflow import TRANSITIONS
-
     actions = []
     state_field = Dossier._meta.get_field("state")
     for transition in state_field.get_all_transitions(Dossier):

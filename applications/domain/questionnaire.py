@@ -2,7 +2,6 @@
 behind the questionnaire pages."""
 
 import hashlib
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -40,13 +39,13 @@ def _check_can_edit(dossier: Dossier, actor, requirement: Requirement) -> None:
         raise PermissionDenied(
             _("Les réponses de ce dossier ne peuvent pas être modifiées dans son état actuel.")
         )
-    if dossier.state == DossierState.COMPLEMENTS_REQUESTED:
-        from reviews.domain.complements import requested_requirement_ids
-
-        if requirement.pk not in requested_requirement_ids(dossier):
-            raise PermissionDenied(
-                _("Seules les exigences visées par la demande de compléments sont modifiables.")
-            )
+    if (
+        dossier.state == DossierState.COMPLEMENTS_REQUESTED
+        and requirement.pk not in dossier.complement_requests.requested_requirement_ids()
+    ):
+        raise PermissionDenied(
+            _("Seules les exigences visées par la demande de compléments sont modifiables.")
+        )
 
 
 def answer_save(
@@ -131,23 +130,6 @@ def evidence_remove(*, evidence: Evidence, actor) -> None:
     Evidence.objects.filter(pk=evidence.pk, removed_at__isnull=True).update(
         removed_at=timezone.now(), removed_by=actor
     )
-
-
-@dataclass
-class DomainProgress:
-    code: str
-    title: str
-    total: int
-    done: int
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 100
-
-
-def answer_is_done(answer: Answer | None, requirement: Requirement, evidence_count: int) -> bool:
-    """Whether an answer needs nothing more (the same rule as the completeness check)."""
-    return not answer_gaps(answer, requirement, evidence_count)
 
 
 def answer_gaps(answer, requirement, evidence_count) -> list[str]:

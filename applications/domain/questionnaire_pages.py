@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from .. import rules as r
 from ..enums import AnswerStatus
 from ..models import Answer, Dossier, Evidence, Requirement
-from .orientation import applicable_referential
-from .questionnaire import answer_gaps
+from .applicability import dossier_applicability
+from .questionnaire import answer_gaps, dossier_answers, dossier_evidence
 
 
 @dataclass
@@ -80,14 +80,10 @@ class QuestionnairePage:
 
 
 def questionnaire_page(*, dossier: Dossier, user, domain: str | None) -> QuestionnairePage:
-    domains, requirements = applicable_referential(dossier.referential_version, dossier.service)
-    answers = {
-        a.requirement_id: a
-        for a in Answer.objects.filter(dossier=dossier).select_related("updated_by")
-    }
-    files: dict[int, list[Evidence]] = {}
-    for evidence in Evidence.objects.filter(dossier=dossier, removed_at__isnull=True):
-        files.setdefault(evidence.requirement_id, []).append(evidence)
+    applicability = dossier_applicability(dossier)
+    domains, requirements = applicability.domains, applicability.requirements
+    answers = dossier_answers(dossier)
+    files = dossier_evidence(dossier)
     editable = r.can_edit_questionnaire.test(user, dossier)
     nav = {d.code: DomainNav(d.code, d.title) for d in domains}
     current = domain if domain in nav else (None if domain else next(iter(nav), None))

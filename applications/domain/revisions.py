@@ -3,7 +3,7 @@
 from django.db.models import Max
 
 from ..models import Answer, Dossier, Evidence, Revision, RevisionAnswer
-from .orientation import service_orientation
+from .applicability import service_orientation
 
 ORIENTATION_FIELDS = (
     "targets_users",

@@ -1,13 +1,20 @@
-"""One service per transition. Each runs in a transaction with the dossier row locked, checks
-permission and guards, applies the transition, saves, appends the audit row, and queues the
-e-mails for after the commit. This is the only code that changes a dossier's state."""
+"""One service per transition, all through `transition_apply`: in a transaction with the dossier
+row locked, it checks permission and guards, applies the transition, saves, appends the audit
+row, and queues the e-mails for after the commit. This is the only code that changes a
+dossier's state.
+
+The services of the editor's and the administration's transitions are here; the others live
+with the data they write: `dossier_request_complements` (reviews/domain/complements.py),
+`dossier_complete_evaluation` (reviews/domain/report.py), `dossier_schedule`
+(reviews/domain/sessions.py), `dossier_record_opinion` (reviews/domain/commission.py),
+`dossier_decide` (decisions/domain/services.py)."""
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from ..enums import DossierState, Opinion
+from ..enums import DossierState
 from ..guards import condition_reason
 from ..models import Dossier, Service, TransitionLog
 from ..models.dossier import InvalidTransitionArgument
@@ -20,6 +27,7 @@ from .exceptions import (
 )
 from .notifications import notify_transition
 from .revisions import revision_freeze
+from .workflow import TRANSITIONS
 
 #: Transitions that file the editor's answers (and freeze them as a revision).
 FILING_TRANSITIONS = ("submit", "resubmit", "provide_complements")
@@ -48,11 +56,15 @@ def append_log(
     return log
 
 
-def _apply(
+def transition_apply(
     name: str, *, dossier: Dossier, actor, comment: str = "", on_applied=None, **kwargs
 ) -> Dossier:
     """Run transition `name`; `on_applied(dossier)` writes what the transition brings with it
-    (in the same transaction, before the audit row and the e-mails)."""
+    (in the same transaction, before the audit row and the e-mails).
+
+    Every transition service calls it, in the app that owns the data the transition writes:
+    here the editor's and the administration's; reviews/domain/ the evaluation's and the
+    commission's; decisions/domain/services.py the ministry's decision."""
     comment = (comment or "").strip()
     with transaction.atomic():
         try:
@@ -120,8 +132,6 @@ def _apply(
 
 
 def action_label(name: str) -> str:
-    from .workflow import TRANSITIONS
-
     return str(TRANSITIONS[name].label)
 
 
@@ -132,15 +142,13 @@ def _freezing(name, actor):
     def freeze(locked):
         revision_freeze(dossier=locked, actor=actor, transition=name)
         if name == "provide_complements":
-            locked.complement_requests.filter(answered_at__isnull=True).update(
-                answered_at=timezone.now()
-            )
+            locked.complement_requests.open().update(answered_at=timezone.now())
 
     return freeze
 
 
 def dossier_submit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply(
+    return transition_apply(
         "submit",
         dossier=dossier,
         actor=actor,
@@ -151,7 +159,7 @@ def dossier_submit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
 
 
 def dossier_resubmit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply(
+    return transition_apply(
         "resubmit",
         dossier=dossier,
         actor=actor,
@@ -162,7 +170,7 @@ def dossier_resubmit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
 
 
 def dossier_provide_complements(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply(
+    return transition_apply(
         "provide_complements",
         dossier=dossier,
         actor=actor,
@@ -172,136 +180,32 @@ def dossier_provide_complements(*, dossier: Dossier, actor, comment: str = "") -
 
 
 def dossier_withdraw(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply("withdraw", dossier=dossier, actor=actor, comment=comment)
+    return transition_apply("withdraw", dossier=dossier, actor=actor, comment=comment)
 
 
 def dossier_declare_incomplete(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply("declare_incomplete", dossier=dossier, actor=actor, comment=comment)
+    return transition_apply("declare_incomplete", dossier=dossier, actor=actor, comment=comment)
 
 
 def dossier_start_evaluation(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply("start_evaluation", dossier=dossier, actor=actor, comment=comment)
-
-
-def dossier_request_complements(*, dossier: Dossier, actor, comment: str = "", items=()) -> Dossier:
-    """Ask the editor for complements; `items` are (requirement, question) pairs that the
-    editor then answers on (reviews.domain.complements checks who may ask what)."""
-    from reviews.models import ComplementItem, ComplementRequest
-
-    from .revisions import latest_revision_number
-
-    def record_questions(locked):
-        if not items:
-            return
-        request = ComplementRequest.objects.create(
-            dossier=locked, requested_by=actor, revision_number=latest_revision_number(locked)
-        )
-        ComplementItem.objects.bulk_create(
-            ComplementItem(request=request, requirement=requirement, question=question)
-            for requirement, question in items
-        )
-
-    return _apply(
-        "request_complements",
-        dossier=dossier,
-        actor=actor,
-        comment=comment,
-        on_applied=record_questions,
-    )
-
-
-def dossier_complete_evaluation(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    """Close the evaluation; the consolidated report is rendered to PDF by Celery."""
-    from reviews.domain.report import report_request
-
-    return _apply(
-        "complete_evaluation",
-        dossier=dossier,
-        actor=actor,
-        comment=comment,
-        on_applied=lambda locked: report_request(dossier=locked),
-    )
-
-
-def dossier_schedule(*, dossier: Dossier, actor, session, comment: str = "") -> Dossier:
-    """Put the dossier on the agenda of a commission session."""
-    from reviews.models import AgendaItem
-
-    def add_to_agenda(locked):
-        position = AgendaItem.objects.filter(session=session).count() + 1
-        AgendaItem.objects.create(session=session, dossier=locked, position=position)
-
-    return _apply(
-        "schedule", dossier=dossier, actor=actor, comment=comment, on_applied=add_to_agenda
-    )
+    return transition_apply("start_evaluation", dossier=dossier, actor=actor, comment=comment)
 
 
 def dossier_lift_reservations(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply("lift_reservations", dossier=dossier, actor=actor, comment=comment)
-
-
-def dossier_record_opinion(*, dossier: Dossier, actor, opinion: str | None = None,
-                           reservations: str = "", comment: str = "") -> Dossier:
-    """Record the opinion that came out of the commission's closed vote (the chair)."""
-    from reviews.domain.commission import current_agenda_item
-
-    item = current_agenda_item(dossier)
-    result = item.result if item else ""
-    if opinion is not None and result and opinion != result:
-        raise TransitionInvalid(
-            _("L'avis enregistré doit être celui issu du vote : « %(label)s ».")
-            % {"label": Opinion(result).label}
-        )
-    return _apply(
-        "record_opinion",
-        dossier=dossier,
-        actor=actor,
-        comment=comment,
-        opinion=result or opinion or "",
-        reservations=reservations.strip(),
-    )
-
-
-def dossier_decide(
-    *, dossier: Dossier, actor, outcome: str, motives: str = "", comment: str = ""
-) -> Dossier:
-    """The ministry's decision. It is numbered and signed in the same transaction (motives are
-    required for a refusal and for a decision departing from the opinion); its PDF is produced
-    by Celery after the commit. `comment` goes to the timeline, `motives` into the decision."""
-    from decisions.domain.services import decision_record
-
-    source_state = dossier.state  # _apply refuses to act if the row is no longer in it
-
-    def record_decision(locked):
-        decision_record(
-            dossier=locked,
-            actor=actor,
-            outcome=outcome,
-            motives=motives,
-            source_state=source_state,
-        )
-
-    return _apply(
-        "decide",
-        dossier=dossier,
-        actor=actor,
-        comment=comment,
-        outcome=outcome,
-        on_applied=record_decision,
-    )
+    return transition_apply("lift_reservations", dossier=dossier, actor=actor, comment=comment)
 
 
 def dossier_publish(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply("publish", dossier=dossier, actor=actor, comment=comment)
+    return transition_apply("publish", dossier=dossier, actor=actor, comment=comment)
 
 
 def dossier_suspend(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply("suspend", dossier=dossier, actor=actor, comment=comment)
+    return transition_apply("suspend", dossier=dossier, actor=actor, comment=comment)
 
 
 def dossier_reinstate(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply("reinstate", dossier=dossier, actor=actor, comment=comment)
+    return transition_apply("reinstate", dossier=dossier, actor=actor, comment=comment)
 
 
 def dossier_dereference(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _apply("dereference", dossier=dossier, actor=actor, comment=comment)
+    return transition_apply("dereference", dossier=dossier, actor=actor, comment=comment)

@@ -1,12 +1,13 @@
 """Describing a service and answering its orientation questionnaire. The forms check types and
-choices; the rules across fields live in `applications.domain.services` and the model's `clean()`,
-whose errors the views put back on the fields."""
+choices; the rules across fields live in `applications.domain.service_description` and the model's
+`clean()`, whose errors the views put back on the fields."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from portal.forms import DomainErrorsMixin
 from portal.organisations.models import Organisation
 
 from ..enums import MedicalDeviceClass, MesApi, PriceModel, Purpose, Region, Theme
@@ -46,17 +47,6 @@ def https_url(label, help_text):
     return forms.URLField(
         label=label, help_text=help_text, required=False, max_length=200, assume_scheme="https"
     )
-
-
-class DomainErrorsMixin:
-    """Put a domain ValidationError back on the form: by field when it names one, else on top."""
-
-    def add_domain_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for name, errors in exc.error_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
 
 
 class ServiceForm(DomainErrorsMixin, DsfrBaseForm):

@@ -1,44 +1,71 @@
 """The candidate dossier and its state machine.
 
-Transition methods only set fields; the services in `applications.domain.transitions` lock the
-row, check permission and guards, save, write the audit row and queue the e-mails. Nothing else
-assigns `state` (the field is protected).
+Transition methods only set fields; the services (all through
+`applications.domain.transitions.transition_apply`) lock the row, check permission and guards,
+save, write the audit row and queue the e-mails. Nothing else assigns `state` (the field is
+protected). Permissions and guards are named here and registered by the modules that know what
+they read (`allowed`, `Requires`), so this model imports no rule of another app.
 """
 
+from collections.abc import Callable
+
+import rules
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from .. import rules as r
-from ..enums import (
-    BEFORE_DECISION,
-    OPINION_TARGET_STATE,
-    DecisionOutcome,
-    DossierState,
-    Opinion,
-)
-from ..guards import (
-    every_domain_evaluation_signed,
-    has_expert_on_every_domain,
-    has_signed_convention,
-    questionnaire_is_complete,
-    reservations_answered,
-    vote_closed_with_quorum,
-)
+from ..enums import OPINION_TARGET_STATE, DecisionOutcome, DossierState, Opinion
 from .service import Service
 
 S = DossierState
 
 
-def allowed(predicate):
-    """Adapt a rules predicate (user, dossier) to django-fsm's permission (dossier, user)."""
+def transition_permission(name: str) -> str:
+    """The django-rules permission of transition `name`, registered (`rules.add_perm`) by the
+    app whose service carries the transition out (applications/rules.py says which)."""
+    return f"applications.{name}_dossier"
+
+
+def allowed(name: str):
+    """django-fsm's permission (dossier, user) of transition `name`, tested through django-rules
+    itself, so no Django flag (a superuser's) bypasses it; an unregistered name allows nobody."""
+    permission_name = transition_permission(name)
 
     def permission(dossier, user):
-        return predicate.test(user, dossier)
+        return rules.has_perm(permission_name, user, dossier)
 
-    permission.predicate = predicate
+    permission.permission_name = permission_name
     return permission
+
+
+#: The guards of the transitions by name, registered by `@guard` in applications/guards.py
+#: (imported when the app is ready).
+GUARDS: dict[str, Callable] = {}
+
+
+class Requires:
+    """A condition of a transition, named here and checked by the guard registered under that
+    name: the model imports nothing of what the guard reads."""
+
+    def __init__(self, name: str):
+        self.name = self.__name__ = name
+
+    def _guard(self):
+        try:
+            return GUARDS[self.name]
+        except KeyError:
+            raise ImproperlyConfigured(f"No guard registered as {self.name!r}.") from None
+
+    def __call__(self, dossier) -> bool:
+        return self._guard()(dossier)
+
+    def reason(self, dossier) -> str | None:
+        return self._guard().reason(dossier)
+
+    def __repr__(self):
+        return f"<Requires {self.name}>"
 
 
 class InvalidTransitionArgument(ValueError):
@@ -85,18 +112,39 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.reference} — {self.service}"
 
+    # -- what the pages ask of the state (never a string compared in a template) ---------------
+    @property
+    def is_draft(self) -> bool:
+        return self.state == S.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == S.SUBMITTED
+
+    @property
+    def is_evaluated(self) -> bool:
+        return self.state == S.EVALUATED
+
+    @property
+    def is_editable(self) -> bool:
+        return S(self.state).is_editable
+
+    @property
+    def state_tone(self) -> str:
+        return S(self.state).tone
+
     # -- editor ---------------------------------------------------------------------------------
     @transition(
         state,
         source=S.DRAFT,
         target=S.SUBMITTED,
-        permission=allowed(r.can_submit),
-        conditions=[questionnaire_is_complete],
+        permission=allowed("submit"),
+        conditions=[Requires("questionnaire_is_complete")],
     )
     def submit(self, *, now):
         self.submitted_at = now
 
-    @transition(state, source=S.INCOMPLETE, target=S.SUBMITTED, permission=allowed(r.can_resubmit))
+    @transition(state, source=S.INCOMPLETE, target=S.SUBMITTED, permission=allowed("resubmit"))
     def resubmit(self, *, now):
         self.submitted_at = now
 
@@ -104,13 +152,16 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         state,
         source=S.COMPLEMENTS_REQUESTED,
         target=S.UNDER_EVALUATION,
-        permission=allowed(r.can_provide_complements),
+        permission=allowed("provide_complements"),
     )
     def provide_complements(self):
         pass
 
     @transition(
-        state, source=list(BEFORE_DECISION), target=S.WITHDRAWN, permission=allowed(r.can_withdraw)
+        state,
+        source=[st for st in S if st in S.before_decision()],
+        target=S.WITHDRAWN,
+        permission=allowed("withdraw"),
     )
     def withdraw(self):
         pass
@@ -120,7 +171,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         state,
         source=S.SUBMITTED,
         target=S.INCOMPLETE,
-        permission=allowed(r.can_declare_incomplete),
+        permission=allowed("declare_incomplete"),
     )
     def declare_incomplete(self):
         pass
@@ -129,8 +180,8 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         state,
         source=S.SUBMITTED,
         target=S.UNDER_EVALUATION,
-        permission=allowed(r.can_start_evaluation),
-        conditions=[has_expert_on_every_domain],
+        permission=allowed("start_evaluation"),
+        conditions=[Requires("has_expert_on_every_domain")],
     )
     def start_evaluation(self):
         pass
@@ -139,7 +190,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         state,
         source=S.UNDER_EVALUATION,
         target=S.COMPLEMENTS_REQUESTED,
-        permission=allowed(r.can_request_complements),
+        permission=allowed("request_complements"),
     )
     def request_complements(self):
         pass
@@ -148,15 +199,13 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         state,
         source=S.UNDER_EVALUATION,
         target=S.EVALUATED,
-        permission=allowed(r.can_complete_evaluation),
-        conditions=[every_domain_evaluation_signed],
+        permission=allowed("complete_evaluation"),
+        conditions=[Requires("every_domain_evaluation_signed")],
     )
     def complete_evaluation(self):
         pass
 
-    @transition(
-        state, source=S.EVALUATED, target=S.IN_COMMISSION, permission=allowed(r.can_schedule)
-    )
+    @transition(state, source=S.EVALUATED, target=S.IN_COMMISSION, permission=allowed("schedule"))
     def schedule(self):
         pass
 
@@ -164,8 +213,8 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         state,
         source=S.OPINION_RESERVED,
         target=S.OPINION_FAVORABLE,
-        permission=allowed(r.can_lift_reservations),
-        conditions=[reservations_answered],
+        permission=allowed("lift_reservations"),
+        conditions=[Requires("reservations_answered")],
     )
     def lift_reservations(self):
         pass
@@ -175,8 +224,8 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         state,
         source=S.IN_COMMISSION,
         target=RETURN_VALUE(S.OPINION_FAVORABLE, S.OPINION_RESERVED, S.OPINION_UNFAVORABLE),
-        permission=allowed(r.can_record_opinion),
-        conditions=[vote_closed_with_quorum],
+        permission=allowed("record_opinion"),
+        conditions=[Requires("vote_closed_with_quorum")],
     )
     def record_opinion(self, *, opinion, reservations=""):
         opinion = Opinion(opinion)
@@ -191,7 +240,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         state,
         source=[S.OPINION_FAVORABLE, S.OPINION_RESERVED, S.OPINION_UNFAVORABLE],
         target=RETURN_VALUE(S.REFERENCED, S.REFUSED),
-        permission=allowed(r.can_decide),
+        permission=allowed("decide"),
     )
     def decide(self, *, outcome):
         outcome = DecisionOutcome(outcome)
@@ -207,17 +256,17 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         state,
         source=S.REFERENCED,
         target=S.PUBLISHED,
-        permission=allowed(r.can_publish),
-        conditions=[has_signed_convention],
+        permission=allowed("publish"),
+        conditions=[Requires("has_signed_convention")],
     )
     def publish(self):
         pass
 
-    @transition(state, source=S.PUBLISHED, target=S.SUSPENDED, permission=allowed(r.can_suspend))
+    @transition(state, source=S.PUBLISHED, target=S.SUSPENDED, permission=allowed("suspend"))
     def suspend(self):
         pass
 
-    @transition(state, source=S.SUSPENDED, target=S.PUBLISHED, permission=allowed(r.can_reinstate))
+    @transition(state, source=S.SUSPENDED, target=S.PUBLISHED, permission=allowed("reinstate"))
     def reinstate(self):
         pass
 
@@ -225,7 +274,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         state,
         source=[S.PUBLISHED, S.SUSPENDED],
         target=S.DEREFERENCED,
-        permission=allowed(r.can_dereference),
+        permission=allowed("dereference"),
     )
     def dereference(self):
         pass

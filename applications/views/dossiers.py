@@ -1,66 +1,77 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from reviews.domain.queues import expert_clearance, review_panel
+from decisions.domain.services import dossier_decide
+from decisions.forms import DecisionForm
+from reviews.domain.commission import dossier_record_opinion
+from reviews.domain.complements import dossier_request_complements
+from reviews.domain.report import dossier_complete_evaluation
+from reviews.domain.sessions import dossier_schedule
+from reviews.forms_commission import OpinionForm, ScheduleForm
 
+from ..domain import transitions as t
+from ..domain.dossier_page import dossier_page
 from ..domain.exceptions import TransitionError
-from ..domain.history import can_see_editor_changes, dossier_changes
 from ..domain.queries import dossier_actions, dossiers_visible_to, visible_other_than_as_expert
 from ..domain.workflow import TRANSITIONS
-from ..forms.transitions import FORMS
+from ..forms.transitions import TransitionForm
 
-PAGE_SIZE = 25
-
-
-class DeclarationPending(Exception):
-    """An expert must declare their interests before seeing anything of the dossier."""
-
-    def __init__(self, assignment):
-        self.assignment = assignment
+#: The one place an action name meets the service that carries it out and the form that asks
+#: for its arguments (each service lives with the data its transition writes).
+DISPATCH = {
+    "submit": (t.dossier_submit, TransitionForm),
+    "resubmit": (t.dossier_resubmit, TransitionForm),
+    "provide_complements": (t.dossier_provide_complements, TransitionForm),
+    "withdraw": (t.dossier_withdraw, TransitionForm),
+    "declare_incomplete": (t.dossier_declare_incomplete, TransitionForm),
+    "start_evaluation": (t.dossier_start_evaluation, TransitionForm),
+    "request_complements": (dossier_request_complements, TransitionForm),
+    "complete_evaluation": (dossier_complete_evaluation, TransitionForm),
+    "schedule": (dossier_schedule, ScheduleForm),
+    "lift_reservations": (t.dossier_lift_reservations, TransitionForm),
+    "record_opinion": (dossier_record_opinion, OpinionForm),
+    "decide": (dossier_decide, DecisionForm),
+    "publish": (t.dossier_publish, TransitionForm),
+    "suspend": (t.dossier_suspend, TransitionForm),
+    "reinstate": (t.dossier_reinstate, TransitionForm),
+    "dereference": (t.dossier_dereference, TransitionForm),
+}
 
 
 def _visible_dossier(request, pk):
-    """The dossier if the user may see it; an expert only once cleared on one of its domains."""
+    """The dossier if the user may see it (`dossiers_visible_to` already leaves out an expert
+    who is not cleared on it); `expert_only` when only their cleared assignments open it."""
     dossier = get_object_or_404(
         dossiers_visible_to(request.user).select_related("service__organisation"), pk=pk
     )
-    if visible_other_than_as_expert(request.user, dossier):
-        dossier.expert_only = False
-        return dossier
-    cleared, pending = expert_clearance(dossier=dossier, user=request.user)
-    if not cleared:
-        if pending is None:
-            raise Http404
-        raise DeclarationPending(pending)
-    dossier.expert_only = True
+    dossier.expert_only = not visible_other_than_as_expert(request.user, dossier)
     return dossier
 
 
 @login_required
 def dossier_detail(request, pk):
-    try:
-        dossier = _visible_dossier(request, pk)
-    except DeclarationPending as pending:
-        return redirect("reviews:assignment-declare", pk=pending.assignment.pk)
-    logs = dossier.transition_logs.select_related("actor").order_by("-seq")
-    paginator = Paginator(logs, 50)
-    show_changes = not dossier.expert_only and can_see_editor_changes.test(request.user, dossier)
-    changes = dossier_changes(dossier=dossier, user=request.user) if show_changes else []
+    dossier = _visible_dossier(request, pk)
+    page = dossier_page(
+        dossier=dossier,
+        user=request.user,
+        expert_only=dossier.expert_only,
+        timeline_page=request.GET.get("page"),
+        changes_page=request.GET.get("modifications"),
+    )
     return render(
         request,
         "applications/dossier/detail.html",
         {
-            "dossier": dossier,
-            "timeline": paginator.get_page(request.GET.get("page")),
-            "show_changes": show_changes,
-            "changes": Paginator(changes, 50).get_page(request.GET.get("modifications")),
-            "actions": dossier_actions(dossier=dossier, user=request.user),
-            "review_panel": review_panel(dossier=dossier, user=request.user),
+            "page": page,
+            "dossier": page.dossier,
+            "timeline": page.timeline,
+            "show_changes": page.show_changes,
+            "changes": page.changes,
+            "actions": page.actions,
         },
     )
 
@@ -68,13 +79,11 @@ def dossier_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_transition(request, pk, name):
-    try:
-        dossier = _visible_dossier(request, pk)
-    except DeclarationPending as pending:
-        return redirect("reviews:assignment-declare", pk=pending.assignment.pk)
+    dossier = _visible_dossier(request, pk)
     info = TRANSITIONS.get(name)
-    if info is None:
+    if info is None or name not in DISPATCH:
         raise Http404
+    service, form_class = DISPATCH[name]
     action = next(
         (a for a in dossier_actions(dossier=dossier, user=request.user) if a.name == name), None
     )
@@ -87,7 +96,6 @@ def dossier_transition(request, pk, name):
             {"dossier": dossier, "info": info, "action": None, "form": None},
             status=403,
         )
-    form_class = FORMS[info.form]
     form = form_class(
         request.POST or None,
         comment_required=info.comment_required,
@@ -98,7 +106,7 @@ def dossier_transition(request, pk, name):
     if request.method == "POST":
         if form.is_valid():
             try:
-                info.service(dossier=dossier, actor=request.user, **form.service_kwargs())
+                service(dossier=dossier, actor=request.user, **form.service_kwargs())
             except TransitionError as exc:
                 form.add_error(None, str(exc))
                 status = exc.status_code

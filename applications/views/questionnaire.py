@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.files import private_file_response
 from portal.uploads import answers_request_too_large
+from reviews.rules import may_see_evidence
 
 from ..domain.completeness import dossier_completeness
-from ..domain.queries import dossiers_visible_to, may_see_evidence, visible_other_than_as_expert
+from ..domain.queries import dossiers_visible_to, visible_other_than_as_expert
 from ..domain.questionnaire import AnswerConflict, answer_save, evidence_add, evidence_remove
 from ..domain.questionnaire_pages import answer_block, questionnaire_page
 from ..evidence_files import MAX_EVIDENCE_BYTES, MEGABYTE

@@ -11,16 +11,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.organisations.models import Organisation
 
 from .. import rules as r
-from ..domain import services
+from ..domain import service_description
+from ..domain.applicability import service_orientation as current_orientation
 from ..domain.dossiers import dossier_create
 from ..domain.orientation import eligibility, orientation_save
-from ..domain.orientation import service_orientation as current_orientation
 from ..forms.services import OrientationForm, ServiceCreateForm, ServiceForm
 
 
 def _visible_service(request, pk):
     return get_object_or_404(
-        services.services_visible_to(request.user).select_related("organisation", "orientation"),
+        service_description.services_visible_to(request.user).select_related(
+            "organisation", "orientation"
+        ),
         pk=pk,
     )
 
@@ -49,7 +51,9 @@ def service_create(request):
     form = ServiceCreateForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
-            service = services.service_create(actor=request.user, **form.service_kwargs())
+            service = service_description.service_create(
+                actor=request.user, **form.service_kwargs()
+            )
         except ValidationError as exc:
             form.add_domain_errors(exc)
         else:
@@ -76,7 +80,7 @@ def service_detail(request, pk):
     return render(
         request,
         "applications/service/detail.html",
-        {"overview": services.service_overview(service), "service": service},
+        {"overview": service_description.service_overview(service), "service": service},
     )
 
 
@@ -84,14 +88,16 @@ def service_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def service_update(request, pk):
     service = _visible_service(request, pk)
-    dossier = services.locking_dossier(service)
+    dossier = service_description.locking_dossier(service)
     if dossier is not None:
-        return _locked(request, service, services.lock_message(dossier))
+        return _locked(request, service, service_description.lock_message(dossier))
     form = ServiceForm(request.POST or None, initial=ServiceForm.initial_from(service))
     if request.method == "POST" and form.is_valid():
         try:
-            services.service_update(service=service, actor=request.user, **form.service_kwargs())
-        except services.ServiceLocked as exc:
+            service_description.service_update(
+                service=service, actor=request.user, **form.service_kwargs()
+            )
+        except service_description.ServiceLocked as exc:
             return _locked(request, service, str(exc))
         except ValidationError as exc:
             form.add_domain_errors(exc)
@@ -110,9 +116,9 @@ def service_update(request, pk):
 @require_http_methods(["GET", "POST"])
 def service_orientation(request, pk):
     service = _visible_service(request, pk)
-    dossier = services.locking_dossier(service)
+    dossier = service_description.locking_dossier(service)
     if dossier is not None:
-        return _locked(request, service, services.lock_message(dossier))
+        return _locked(request, service, service_description.lock_message(dossier))
     initial = OrientationForm.initial_from(current_orientation(service))
     form = OrientationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +126,7 @@ def service_orientation(request, pk):
             orientation = orientation_save(
                 service=service, actor=request.user, **form.service_kwargs()
             )
-        except services.ServiceLocked as exc:
+        except service_description.ServiceLocked as exc:
             return _locked(request, service, str(exc))
         else:
             service.orientation = orientation
@@ -149,7 +155,7 @@ def service_dossier_create(request, pk):
             request,
             "applications/service/detail.html",
             {
-                "overview": services.service_overview(service),
+                "overview": service_description.service_overview(service),
                 "service": service,
                 "dossier_errors": exc.messages,
             },

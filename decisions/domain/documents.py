@@ -1,19 +1,12 @@
 """The decision's PDF: rendered once by a Celery task (PDF/A-3b, fonts embedded), stored on the
-private storage with its SHA-256, then announced to the editor by e-mail (through the outbox).
+private storage with its SHA-256, then announced to the editor by e-mail (the `decision_ready`
+event of decisions/domain/notifications.py, through the outbox).
 The rendering is a durable job (`portal.jobs.FileJob`): `DECISION_PDF`."""
 
-from functools import cache
-from pathlib import Path
-
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.jobs import FileJob, JobAttemptFailed, JobFields
-from portal.notifications.services import outbox_enqueue_many
+from portal.notifications.messenger import notify
 from portal.pdf import render_pdf, sha256_hex
 
 from ..models import Decision, PdfStatus
@@ -27,22 +20,9 @@ class DecisionRenderError(JobAttemptFailed):
     """Rendering or storing the PDF failed; the attempt is recorded, Celery retries."""
 
 
-@cache
-def pdf_fonts() -> dict[str, str]:
-    """file:// URLs of Marianne, the State's typeface, as shipped with django-dsfr (this portal
-    and its decisions are the State's). Missing files fall back on the system's DejaVu Sans;
-    either way WeasyPrint embeds the fonts it uses."""
-    fonts = {}
-    for weight, name in (("regular", "Marianne-Regular"), ("bold", "Marianne-Bold")):
-        path = finders.find(f"dsfr/dist/fonts/{name}.woff2")
-        if path:
-            fonts[weight] = Path(path).as_uri()
-    return fonts
-
-
 def decision_pdf(decision: Decision) -> bytes:
     """The document of `decision`, in French whatever the language of the caller."""
-    context = {"decision": decision, "corrected": decision.corrects, "fonts": pdf_fonts()}
+    context = {"decision": decision, "corrected": decision.corrects}
     with translation.override("fr"):
         return render_pdf(TEMPLATE, context)
 
@@ -98,20 +78,4 @@ def decision_render(*, decision_id: int) -> Decision | None:
 
 def decision_notify_ready(decision: Decision) -> None:
     """Tell the members of the editor's organisation that the document can be downloaded."""
-    dossier = decision.dossier
-    recipients = (
-        get_user_model()
-        .objects.filter(
-            is_active=True, memberships__organisation_id=dossier.service.organisation_id
-        )
-        .values_list("email", flat=True)
-    )
-    context = {
-        "decision": decision,
-        "link": settings.PORTAL_BASE_URL.rstrip("/")
-        + reverse("applications:dossier-detail", args=[dossier.pk]),
-    }
-    with translation.override("fr"):
-        subject = render_to_string("decisions/email/pdf_ready_subject.txt", context).strip()
-        body = render_to_string("decisions/email/pdf_ready_body.txt", context)
-    outbox_enqueue_many(recipients=list(recipients), subject=subject, body=body)
+    notify("decision_ready", dossier=decision.dossier, decision=decision)

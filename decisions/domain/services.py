@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import rules as r
 from applications.domain.exceptions import TransitionForbidden, TransitionInvalid
+from applications.domain.transitions import transition_apply
 from applications.enums import DecisionOutcome, DossierState, Opinion
 
 from ..models import Decision, DecisionCounter
+from ..rules import can_decide
 from .documents import DECISION_PDF
 
 #: The signatory's title when the ministry user has none on their account.
@@ -112,7 +113,7 @@ def decision_correct(*, decision: Decision, actor, motives: str) -> Decision:
     """Rectify a signed decision with a new one (its own number and PDF) that states the same
     facts and outcome, new motives, and the decision it corrects. The first stays as it was."""
     motives = (motives or "").strip()
-    if not r.can_decide.test(actor, decision.dossier):
+    if not can_decide.test(actor, decision.dossier):
         raise TransitionForbidden(_("Seul le ministère peut rectifier une décision."))
     if not motives:
         raise TransitionInvalid(_("Indiquez ce que la décision rectificative corrige."))
@@ -169,3 +170,28 @@ def decision_pending_ids(*, older_than_seconds: float | None = None) -> list[int
     """Decisions whose PDF is still to be produced and that nobody touched for that long
     (default: JOBS_STALE_AFTER): taken, or last attempted, at least that long ago."""
     return DECISION_PDF.stale_ids(older_than_seconds=older_than_seconds)
+
+
+def dossier_decide(*, dossier, actor, outcome: str, motives: str = "", comment: str = ""):
+    """The ministry's decision. It is numbered and signed in the same transaction (motives are
+    required for a refusal and for a decision departing from the opinion); its PDF is produced
+    by Celery after the commit. `comment` goes to the timeline, `motives` into the decision."""
+    source_state = dossier.state  # transition_apply refuses to act if the row left that state
+
+    def record_decision(locked):
+        decision_record(
+            dossier=locked,
+            actor=actor,
+            outcome=outcome,
+            motives=motives,
+            source_state=source_state,
+        )
+
+    return transition_apply(
+        "decide",
+        dossier=dossier,
+        actor=actor,
+        comment=comment,
+        outcome=outcome,
+        on_applied=record_decision,
+    )

@@ -4,9 +4,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from applications.enums import Domain
-
-from .roles import STAFF_ROLES, Role
+from .roles import STAFF_ROLES, Domain, Role
 
 
 class UserManager(BaseUserManager):

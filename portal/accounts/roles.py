@@ -1,4 +1,6 @@
-"""Roles are Django groups, named by these codes; object-level rules sit on top (rules.py)."""
+"""Roles are Django groups, named by these codes; object-level rules sit on top (rules.py).
+
+Also the domains of the referential an expert is scoped to (`ExpertScope`, `Assignment`)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,3 +16,13 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset(Role) - {Role.EDITOR}
+
+
+class Domain(models.TextChoices):
+    """The referential's domains (applications.enums re-exports it)."""
+
+    DOCTRINE = "doctrine", _("Doctrine du numérique en santé")
+    ETHICS = "ethics", _("Éthique")
+    RGPD = "rgpd", _("RGPD")
+    DATA_EXCHANGE_SECURITY = "data_exchange_security", _("Sécurité de l'échange de données")
+    DATA_EXCHANGE_RGPD = "data_exchange_rgpd", _("RGPD de l'échange de données")

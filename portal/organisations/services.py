@@ -8,14 +8,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.accounts.roles import Role
-from portal.notifications.services import outbox_enqueue
+from portal.notifications.messenger import notify
 
 from .models import Invitation, Membership, Organisation
 
@@ -91,8 +89,9 @@ def _invitation_quota_check(*, organisation: Organisation, actor) -> None:
 def invitation_create(*, organisation: Organisation, actor, email: str) -> Invitation:
     """Invite `email` to the organisation and e-mail the link; returns the invitation.
 
-    The clear token only travels in the e-mail: the database keeps its hash. The link is built
-    from `settings.PORTAL_BASE_URL`, never from the request (its Host header is the sender's).
+    The clear token only travels in the e-mail (the `invitation` event, notifications.py): the
+    database keeps its hash. The link is built from `settings.PORTAL_BASE_URL`, never from the
+    request (its Host header is the sender's).
     Raises ValidationError with code `INVITATION_LIMIT` once a daily quota is reached.
     """
     email = email.strip().lower()
@@ -111,21 +110,7 @@ def invitation_create(*, organisation: Organisation, actor, email: str) -> Invit
         token_hash=hash_token(token),
         invited_by=actor,
     )
-    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
-        "organisations:invitation-accept", args=[token]
-    )
-    context = {
-        "invitation": invitation,
-        "link": link,
-        "inviter": actor,
-        "organisation_name": subject_fragment(organisation.name),
-    }
-    subject = render_to_string("organisations/email/invitation_subject.txt", context)
-    outbox_enqueue(
-        to=email,
-        subject=" ".join(subject.split()),
-        body=render_to_string("organisations/email/invitation_body.txt", context),
-    )
+    notify("invitation", actor=actor, invitation=invitation, token=token)
     return invitation
 
 

@@ -1,19 +1,16 @@
 """Assigning experts to the domains of a dossier, and their declarations of interest."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import rules as r
+from applications.domain.applicability import applicable_domains
 from applications.enums import Domain, DossierState
-from applications.guards import applicable_domains
 from portal.accounts.roles import Role
-from portal.notifications.services import outbox_enqueue_many
+from portal.notifications.messenger import notify
 
 from .. import rules
 from ..models import Assignment, ConflictStatus, ExpertConflict
@@ -70,17 +67,7 @@ def _invite_expert(assignment: Assignment) -> None:
     """Tell the expert a declaration of interests is expected from them: the service, its editor
     and the link to the declaration page, nothing else of the dossier (reviews/rules.py). The
     dossier's own e-mails reach them only once they are cleared."""
-    context = {
-        "assignment": assignment,
-        "service": assignment.dossier.service,
-        "link": settings.PORTAL_BASE_URL.rstrip("/")
-        + reverse("reviews:assignment-declare", args=[assignment.pk]),
-    }
-    outbox_enqueue_many(
-        recipients=[assignment.expert.email],
-        subject=render_to_string("reviews/email/declaration_subject.txt", context).strip(),
-        body=render_to_string("reviews/email/declaration_body.txt", context),
-    )
+    notify("assignment_declaration_expected", actor=assignment.assigned_by, assignment=assignment)
 
 
 @transaction.atomic
@@ -119,15 +106,11 @@ def assignment_declare(
 
 
 def _alert_instructors(assignment: Assignment) -> None:
-    User = get_user_model()
-    recipients = User.objects.filter(is_active=True, groups__name=Role.INSTRUCTOR).values_list(
-        "email", flat=True
-    )
-    context = {"assignment": assignment, "dossier": assignment.dossier}
-    outbox_enqueue_many(
-        recipients=recipients,
-        subject=render_to_string("reviews/email/conflict_subject.txt", context).strip(),
-        body=render_to_string("reviews/email/conflict_body.txt", context),
+    notify(
+        "conflict_declared",
+        dossier=assignment.dossier,
+        actor=assignment.expert,
+        assignment=assignment,
     )
 
 

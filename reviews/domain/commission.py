@@ -12,6 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications import rules as r
+from applications.domain.exceptions import TransitionInvalid
+from applications.domain.transitions import transition_apply
 from applications.enums import DossierState, Opinion
 
 from ..models import (
@@ -168,14 +171,34 @@ def vote_close(*, item: AgendaItem, actor) -> AgendaItem:
 
 
 def current_agenda_item(dossier) -> AgendaItem | None:
-    return dossier.agenda_items.select_related("session").order_by("-session__date", "-pk").first()
+    return dossier.agenda_items.current()
+
+
+def dossier_record_opinion(
+    *, dossier, actor, opinion: str | None = None, reservations: str = "", comment: str = ""
+):
+    """The transition: record the opinion that came out of the commission's closed vote (the
+    chair)."""
+    item = current_agenda_item(dossier)
+    result = item.result if item else ""
+    if opinion is not None and result and opinion != result:
+        raise TransitionInvalid(
+            _("L'avis enregistré doit être celui issu du vote : « %(label)s ».")
+            % {"label": Opinion(result).label}
+        )
+    return transition_apply(
+        "record_opinion",
+        dossier=dossier,
+        actor=actor,
+        comment=comment,
+        opinion=result or opinion or "",
+        reservations=reservations.strip(),
+    )
 
 
 @transaction.atomic
 def reservations_respond(*, dossier, actor, text: str) -> ReservationResponse:
     """The editor explains how the suspensive reservations were addressed."""
-    from applications import rules as r
-
     if not r.dossier_editor.test(actor, dossier):
         raise PermissionDenied(_("Seul l'éditeur du dossier peut répondre aux réserves."))
     if dossier.state != DossierState.OPINION_RESERVED:

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from applications import rules as r
-from applications.domain import transitions as t
+from applications.domain.revisions import latest_revision_number
+from applications.domain.transitions import transition_apply
 from applications.models import Evidence, RevisionAnswer
 
 from ..models import ComplementItem, ComplementRequest
@@ -29,20 +30,39 @@ def complements_request(*, dossier, actor, items, comment: str = ""):
                     _("Vous ne pouvez demander des compléments que sur votre domaine.")
                 )
     summary = comment.strip() or "\n".join(f"{req.code} : {q}" for req, q in items)
-    return t.dossier_request_complements(dossier=dossier, actor=actor, comment=summary, items=items)
+    return dossier_request_complements(dossier=dossier, actor=actor, comment=summary, items=items)
+
+
+def dossier_request_complements(*, dossier, actor, comment: str = "", items=()):
+    """The transition: ask the editor for complements; `items` are (requirement, question)
+    pairs that the editor then answers on (`complements_request` checks who may ask what)."""
+
+    def record_questions(locked):
+        if not items:
+            return
+        request = ComplementRequest.objects.create(
+            dossier=locked, requested_by=actor, revision_number=latest_revision_number(locked)
+        )
+        ComplementItem.objects.bulk_create(
+            ComplementItem(request=request, requirement=requirement, question=question)
+            for requirement, question in items
+        )
+
+    return transition_apply(
+        "request_complements",
+        dossier=dossier,
+        actor=actor,
+        comment=comment,
+        on_applied=record_questions,
+    )
 
 
 def open_complement_request(dossier) -> ComplementRequest | None:
-    return dossier.complement_requests.filter(answered_at__isnull=True).first()
+    return dossier.complement_requests.open().first()
 
 
 def requested_requirement_ids(dossier) -> set[int]:
-    request = open_complement_request(dossier)
-    if request is None:
-        return set()
-    return set(
-        ComplementItem.objects.filter(request=request).values_list("requirement_id", flat=True)
-    )
+    return dossier.complement_requests.requested_requirement_ids()
 
 
 @dataclass

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from applications.domain.orientation import applicable_requirements
+from applications.domain.applicability import applicable_requirements
 from applications.domain.revisions import latest_revision_number
 from applications.enums import DossierState
 
@@ -55,11 +55,7 @@ def evaluation_sign(
     if not synthesis.strip():
         raise ValidationError({"synthesis": _("La synthèse est obligatoire.")})
     _check_expert(dossier, domain, actor)
-    required = {
-        r.pk
-        for r in applicable_requirements(dossier.referential_version, dossier.service)
-        if r.domain == domain
-    }
+    required = {r.pk for r in applicable_requirements(dossier) if r.domain == domain}
     judged = set(
         Verdict.objects.filter(dossier=dossier, requirement_id__in=required).values_list(
             "requirement_id", flat=True

@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from applications import rules as r
-from applications.domain.orientation import applicable_referential
+from applications.domain.applicability import applicable_domains, dossier_applicability
 from applications.domain.queries import visible_other_than_as_expert
 from applications.domain.revisions import latest_revision_number
 from applications.enums import DossierState
-from applications.guards import applicable_domains
 from applications.models import Dossier, Evidence, Requirement, RevisionAnswer
 
 from ..models import (
@@ -249,9 +248,9 @@ def verdict_blocks(
 
 def domain_requirements(dossier: Dossier, domain: str):
     """The domain's title and its applicable requirements, in referential order."""
-    domains, requirements = applicable_referential(dossier.referential_version, dossier.service)
-    title = next((d.title for d in domains if d.code == domain), domain)
-    return title, [requirement for requirement in requirements if requirement.domain == domain]
+    applicability = dossier_applicability(dossier)
+    title = next((d.title for d in applicability.domains if d.code == domain), domain)
+    return title, [req for req in applicability.requirements if req.domain == domain]
 
 
 def evaluation_page(*, dossier: Dossier, domain: str, access: EvaluationAccess) -> EvaluationPage:

@@ -10,9 +10,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from applications import rules as r
+from applications.domain.applicability import applicable_domains, with_applicability
 from applications.domain.queries import visibility_by_role, visible_other_than_as_expert
 from applications.enums import Domain, DossierState
-from applications.guards import applicable_domains
 from applications.models import Dossier
 from portal.accounts.roles import Role
 
@@ -22,7 +22,7 @@ from ..models import (
     DomainEvaluation,
     EvaluationReport,
 )
-from ..rules import cleared_assignments, expert_queue_assignments, is_cleared_expert
+from ..rules import cleared_assignments, expert_queue_assignments
 from .admissibility import latest_incompleteness_items
 from .complements import open_complement_request
 
@@ -140,7 +140,7 @@ def instructor_queue(state: str) -> QuerySet[Dossier]:
         .values("n")
     )
     return (
-        Dossier.objects.filter(state=state)
+        with_applicability(Dossier.objects.filter(state=state))
         .select_related("service__organisation")
         .annotate(active_experts=Coalesce(Subquery(active_experts, output_field=IntegerField()), 0))
         .order_by("state_changed_at", "pk")
@@ -292,12 +292,3 @@ def review_panel(*, dossier: Dossier, user) -> ReviewPanel:
     if can_read_report(user, dossier):
         panel.report = EvaluationReport.objects.filter(dossier=dossier).first()
     return panel
-
-
-def expert_clearance(*, dossier: Dossier, user) -> tuple[bool, Assignment | None]:
-    """For someone who reaches the dossier only as an expert: whether they are cleared on it.
-
-    The second item is kept for the callers' sake and is always None: an assignment awaiting the
-    expert's declaration opens nothing of the dossier (reviews/rules.py), only its declaration
-    page, reached from "Mes évaluations"."""
-    return is_cleared_expert(user, dossier), None

@@ -3,6 +3,7 @@ signed and the instructor closes the evaluation: a durable job (`portal.jobs.Fil
 
 from django.utils import timezone
 
+from applications.domain.transitions import transition_apply
 from portal.jobs import FileJob, JobAttemptFailed
 from portal.pdf import render_pdf, sha256_hex
 
@@ -23,6 +24,18 @@ def report_request(*, dossier) -> EvaluationReport:
     report, _created = EvaluationReport.objects.get_or_create(dossier=dossier)
     REPORT_PDF.dispatch_on_commit(report.pk)
     return report
+
+
+def dossier_complete_evaluation(*, dossier, actor, comment: str = ""):
+    """The transition: close the evaluation; the consolidated report is rendered to PDF by
+    Celery."""
+    return transition_apply(
+        "complete_evaluation",
+        dossier=dossier,
+        actor=actor,
+        comment=comment,
+        on_applied=lambda locked: report_request(dossier=locked),
+    )
 
 
 def report_dispatch(*, report_id: int) -> None:

@@ -7,7 +7,7 @@ not met, an A–E grade, and the proposed opinion for the whole dossier."""
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from applications.domain.orientation import applicable_referential
+from applications.domain.applicability import dossier_applicability
 from applications.enums import Opinion
 
 from ..models import Verdict, VerdictChoice
@@ -74,13 +74,13 @@ class EvaluationScores:
 
 
 def evaluation_scores(dossier) -> EvaluationScores:
-    domains, requirements = applicable_referential(dossier.referential_version, dossier.service)
-    scores = {d.code: DomainScore(d.code, d.title) for d in domains}
+    applicability = dossier_applicability(dossier)
+    scores = {d.code: DomainScore(d.code, d.title) for d in applicability.domains}
     verdicts = {
         v.requirement_id: v
         for v in Verdict.objects.filter(dossier=dossier).select_related("requirement")
     }
-    for requirement in requirements:
+    for requirement in applicability.requirements:
         score = scores[requirement.domain]
         verdict = verdicts.get(requirement.pk)
         if verdict is None:

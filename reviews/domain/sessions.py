@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from applications import rules as r
+from applications.domain.transitions import transition_apply
 from portal.accounts.roles import Role
 
-from ..models import CommissionSession, SessionMember, VoteStatus
+from ..models import AgendaItem, CommissionSession, SessionMember, VoteStatus
 
 DEFAULT_QUORUM = Decimal("0.50")
 
@@ -91,3 +92,15 @@ def session_attendance_record(*, session: CommissionSession, actor, present_memb
     session.members.filter(pk__in=present).update(present=True)
     session.members.exclude(pk__in=present).update(present=False)
     return len(present)
+
+
+def dossier_schedule(*, dossier, actor, session: CommissionSession, comment: str = ""):
+    """The transition: put the dossier on the agenda of a commission session."""
+
+    def add_to_agenda(locked):
+        position = AgendaItem.objects.filter(session=session).count() + 1
+        AgendaItem.objects.create(session=session, dossier=locked, position=position)
+
+    return transition_apply(
+        "schedule", dossier=dossier, actor=actor, comment=comment, on_applied=add_to_agenda
+    )

@@ -15,8 +15,23 @@ class ConflictStatus(models.TextChoices):
 
 
 class AssignmentQuerySet(models.QuerySet):
+    """What an assignment opens is defined here once (reviews/rules.py says what it means):
+    *active* while not released; *cleared* when active and its expert declared no conflict."""
+
     def active(self):
         return self.filter(released_at__isnull=True)
+
+    def cleared(self):
+        return self.active().filter(conflict_status=ConflictStatus.NONE)
+
+    def awaiting_declaration(self):
+        return self.active().filter(conflict_status=ConflictStatus.PENDING)
+
+    def open_to_expert(self):
+        """Cleared or awaiting the declaration: never a released one."""
+        return self.active().filter(
+            conflict_status__in=(ConflictStatus.NONE, ConflictStatus.PENDING)
+        )
 
 
 class Assignment(models.Model):
@@ -68,6 +83,11 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.dossier} — {self.get_domain_display()} — {self.expert}"
+
+    @property
+    def awaits_declaration(self) -> bool:
+        """Still active, and the expert has not said yet whether they have a conflict."""
+        return self.released_at is None and self.conflict_status == ConflictStatus.PENDING
 
     @property
     def cleared(self) -> bool:

@@ -63,6 +63,12 @@ class SessionMember(models.Model):
         return f"{self.user} ({self.session})"
 
 
+class AgendaItemQuerySet(models.QuerySet):
+    def current(self):
+        """The latest item (on a dossier's: `dossier.agenda_items.current()`), or None."""
+        return self.select_related("session").order_by("-session__date", "-pk").first()
+
+
 class AgendaItem(models.Model):
     session = models.ForeignKey(
         CommissionSession, on_delete=models.CASCADE, related_name="agenda_items"
@@ -82,6 +88,8 @@ class AgendaItem(models.Model):
     )
     tally = models.JSONField(_("décompte"), default=dict, blank=True)
 
+    objects = AgendaItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("point de l'ordre du jour")
         verbose_name_plural = _("ordre du jour")
@@ -92,6 +100,19 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return f"{self.session} — {self.dossier}"
+
+    @property
+    def vote_is_open(self) -> bool:
+        return self.vote_status == VoteStatus.OPEN
+
+    @property
+    def vote_is_closed(self) -> bool:
+        return self.vote_status == VoteStatus.CLOSED
+
+    @property
+    def voted_opinion(self) -> str:
+        """The opinion the closed vote gave (with quorum), or "" when there is none yet."""
+        return self.result if self.vote_is_closed and self.quorum_reached else ""
 
 
 class ItemConflict(models.Model):

@@ -51,6 +51,21 @@ class Verdict(models.Model):
         return f"{self.dossier_id} {self.requirement_id} {self.verdict}"
 
 
+class ComplementRequestQuerySet(models.QuerySet):
+    def open(self):
+        """Not answered yet (on a dossier's: `dossier.complement_requests.open()`)."""
+        return self.filter(answered_at__isnull=True)
+
+    def requested_requirement_ids(self) -> set[int]:
+        """The requirements the open request (at most one) asks about: the editor may change
+        only those."""
+        return set(
+            ComplementItem.objects.filter(request__in=self.open()).values_list(
+                "requirement_id", flat=True
+            )
+        )
+
+
 class ComplementRequest(models.Model):
     dossier = models.ForeignKey(
         "applications.Dossier", on_delete=models.CASCADE, related_name="complement_requests"
@@ -61,6 +76,8 @@ class ComplementRequest(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     revision_number = models.PositiveIntegerField(_("révision concernée"))
     answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ComplementRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at"]
@@ -128,7 +145,9 @@ class EvaluationReport(models.Model):
     dossier = models.OneToOneField(
         "applications.Dossier", on_delete=models.CASCADE, related_name="evaluation_report"
     )
-    status = models.CharField(max_length=10, choices=ReportStatus.choices, default="pending")
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING
+    )
     pdf = models.FileField(upload_to="rapports/", blank=True, max_length=300)
     sha256 = models.CharField(max_length=64, blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)
@@ -141,3 +160,15 @@ class EvaluationReport(models.Model):
 
     def __str__(self):
         return f"Rapport {self.dossier_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ReportStatus.PENDING
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ReportStatus.READY
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ReportStatus.FAILED

@@ -1,56 +1,52 @@
 """Declaring a submitted dossier incomplete, one reason per requirement concerned."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from applications.domain.exceptions import TransitionError
-from applications.domain.orientation import applicable_requirements
+from applications.domain.applicability import applicable_requirements
 from applications.enums import DossierState
 
 from ..domain.admissibility import dossier_incompleteness_declare
 from ..forms import incompleteness_formset
 from .common import instructor_dossier
+from .requirement_lines import LinesPage, requirement_lines_view
+
+PAGE = LinesPage(
+    title=gettext_lazy("Déclarer le dossier incomplet"),
+    crumb=gettext_lazy("Déclarer incomplet"),
+    unavailable=gettext_lazy(
+        "Seul un dossier déposé, pas encore en évaluation, peut être déclaré incomplet."
+    ),
+    notice=gettext_lazy(
+        "Indiquez ce qui manque, exigence par exigence (ou « Général » pour le dossier entier). "
+        "Chaque motif figurera sur une ligne de l'historique et du courriel envoyé à l'éditeur, "
+        "qui devra compléter puis redéposer son dossier."
+    ),
+    line_label=gettext_lazy("Motif"),
+    submit=gettext_lazy("Confirmer : déclarer le dossier incomplet"),
+)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def incompleteness_declare(request, pk):
     dossier = instructor_dossier(request, pk)
-    requirements = applicable_requirements(dossier.referential_version, dossier.service)
     formset = incompleteness_formset(
         request.POST or None,
         prefix="motifs",
-        form_kwargs={"requirements": requirements, "general": True},
+        form_kwargs={"requirements": applicable_requirements(dossier), "general": True},
     )
-    status = 200 if dossier.state == DossierState.SUBMITTED else 403
-    if request.method == "POST" and status == 200:
-        if formset.is_valid():
-            try:
-                dossier_incompleteness_declare(
-                    dossier=dossier, actor=request.user, items=formset.lines()
-                )
-            except TransitionError as exc:
-                formset._non_form_errors = formset.error_class([str(exc)])
-                status = exc.status_code
-            except ValidationError as exc:
-                formset._non_form_errors = formset.error_class(exc.messages)
-                status = 400
-            else:
-                messages.success(
-                    request,
-                    _("Le dossier %(ref)s est déclaré incomplet ; l'éditeur est prévenu.")
-                    % {"ref": dossier.reference},
-                )
-                return redirect("applications:dossier-detail", pk=dossier.pk)
-        else:
-            status = 400
-    return render(
+    return requirement_lines_view(
         request,
-        "reviews/dossier/incompleteness.html",
-        {"dossier": dossier, "formset": formset, "open": dossier.state == DossierState.SUBMITTED},
-        status=status,
+        dossier=dossier,
+        formset=formset,
+        is_open=dossier.state == DossierState.SUBMITTED,
+        page=PAGE,
+        act=lambda lines: dossier_incompleteness_declare(
+            dossier=dossier, actor=request.user, items=lines
+        ),
+        success=_("Le dossier %(ref)s est déclaré incomplet ; l'éditeur est prévenu.")
+        % {"ref": dossier.reference},
     )

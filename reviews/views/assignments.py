@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from applications.domain.applicability import applicable_domains
 from applications.enums import Domain
-from applications.guards import applicable_domains
 
 from ..domain.assignments import (
     ASSIGNABLE_STATES,

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import rules as r
-from decisions.domain.documents import pdf_fonts
 from portal.pdf import render_pdf
 
 from ..domain.commission_pages import (
@@ -131,7 +130,7 @@ def session_minutes(request, pk):
     if not minutes_final(session):
         raise Http404
     with translation.override("fr"):
-        content = render_pdf(MINUTES_TEMPLATE, {**minutes_context(session), "fonts": pdf_fonts()})
+        content = render_pdf(MINUTES_TEMPLATE, minutes_context(session))
     response = HttpResponse(content, content_type="application/pdf")
     filename = f"proces-verbal-seance-{session.date:%Y-%m-%d}-{session.pk}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

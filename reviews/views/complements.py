@@ -1,16 +1,14 @@
 """Asking the editor for complements: a question per requirement concerned."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from applications import rules as r
-from applications.domain.exceptions import TransitionError
-from applications.domain.orientation import applicable_requirements
+from applications.domain.applicability import applicable_requirements
 from applications.domain.queries import visible_other_than_as_expert
 from applications.enums import DossierState
 
@@ -18,11 +16,25 @@ from ..domain.complements import complements_request
 from ..forms import complements_formset
 from ..rules import cleared_domains
 from .common import visible_dossier
+from .requirement_lines import LinesPage, requirement_lines_view
+
+PAGE = LinesPage(
+    title=gettext_lazy("Demander des compléments"),
+    crumb=gettext_lazy("Demander des compléments"),
+    unavailable=gettext_lazy("Des compléments ne peuvent être demandés que pendant l'évaluation."),
+    notice=gettext_lazy(
+        "Choisissez chaque exigence sur laquelle vous interrogez l'éditeur et rédigez votre "
+        "question. Il ne pourra modifier que les réponses de ces exigences ; l'évaluation "
+        "reprendra à réception de ses compléments."
+    ),
+    line_label=gettext_lazy("Question"),
+    submit=gettext_lazy("Envoyer la demande de compléments"),
+)
 
 
 def _askable_requirements(request, dossier):
     """Instructors may ask on any applicable requirement, a cleared expert on their domains."""
-    requirements = applicable_requirements(dossier.referential_version, dossier.service)
+    requirements = applicable_requirements(dossier)
     if visible_other_than_as_expert(request.user, dossier):
         if not r.is_instructor.test(request.user):
             raise PermissionDenied
@@ -46,31 +58,12 @@ def complements_request_view(request, pk):
         form_kwargs={"requirements": requirements, "general": False},
         initial=[{"requirement": str(asked.pk)}] if asked else None,
     )
-    is_open = dossier.state == DossierState.UNDER_EVALUATION
-    status = 200 if is_open else 403
-    if request.method == "POST" and is_open:
-        if formset.is_valid():
-            try:
-                complements_request(dossier=dossier, actor=request.user, items=formset.lines())
-            except PermissionDenied:
-                raise
-            except TransitionError as exc:
-                formset._non_form_errors = formset.error_class([str(exc)])
-                status = exc.status_code
-            except ValidationError as exc:
-                formset._non_form_errors = formset.error_class(exc.messages)
-                status = 400
-            else:
-                messages.success(
-                    request,
-                    _("Les compléments sont demandés ; l'éditeur est prévenu par courriel."),
-                )
-                return redirect("applications:dossier-detail", pk=dossier.pk)
-        else:
-            status = 400
-    return render(
+    return requirement_lines_view(
         request,
-        "reviews/dossier/complements.html",
-        {"dossier": dossier, "formset": formset, "open": is_open},
-        status=status,
+        dossier=dossier,
+        formset=formset,
+        is_open=dossier.state == DossierState.UNDER_EVALUATION,
+        page=PAGE,
+        act=lambda lines: complements_request(dossier=dossier, actor=request.user, items=lines),
+        success=_("Les compléments sont demandés ; l'éditeur est prévenu par courriel."),
     )

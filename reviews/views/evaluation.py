@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications.domain.queries import may_see_evidence
 from applications.evidence_files import ALLOWED_KINDS
 from applications.models import Evidence, Requirement
 from portal.files import private_file_response
@@ -25,6 +24,7 @@ from ..domain.evaluation_pages import (
     verdict_block,
 )
 from ..forms import SignForm, VerdictForm
+from ..rules import may_see_evidence
 from .common import visible_dossier
 
 

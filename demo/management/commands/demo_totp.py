@@ -4,7 +4,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from applications.domain.demo import DEMO_TOTP_SECRET
+from demo.seed import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):

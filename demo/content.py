@@ -7,10 +7,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from ..enums import AnswerStatus, PriceModel, Purpose, Region, Theme
-from ..models import Answer, Evidence, Orientation
-from ..referential.loader import load_referential
-from .orientation import applicable_requirements
+from applications.domain.applicability import applicable_requirements
+from applications.enums import AnswerStatus, PriceModel, Purpose, Region, Theme
+from applications.models import Answer, Evidence, Orientation
+from applications.referential.loader import load_referential
+from reviews.domain.evaluation import evaluation_sign, verdict_save
 
 REFERENTIAL_DIR = Path(settings.BASE_DIR) / "referential"
 
@@ -81,7 +82,7 @@ def demo_orientation(service, index: int, actor) -> Orientation:
 def demo_fill_questionnaire(dossier, actor, *, complete: bool = True) -> None:
     """Answer the dossier's applicable requirements « Conforme », with a PDF where proof is
     expected; a draft (`complete=False`) gets only its first third answered."""
-    requirements = applicable_requirements(dossier.referential_version, dossier.service)
+    requirements = applicable_requirements(dossier)
     if not complete:
         requirements = requirements[: len(requirements) // 3]
     Answer.objects.bulk_create(
@@ -116,11 +117,7 @@ def demo_fill_questionnaire(dossier, actor, *, complete: bool = True) -> None:
 
 def demo_evaluate(dossier, experts: dict):
     """Each domain's expert judges every requirement (a few partially met) and signs."""
-    from reviews.domain.evaluation import evaluation_sign, verdict_save
-
-    for index, requirement in enumerate(
-        applicable_requirements(dossier.referential_version, dossier.service)
-    ):
+    for index, requirement in enumerate(applicable_requirements(dossier)):
         partial = index % 17 == 5 and not requirement.blocking
         verdict_save(
             dossier=dossier,
@@ -129,9 +126,7 @@ def demo_evaluate(dossier, experts: dict):
             verdict="partial" if partial else "compliant",
             comment="La preuve fournie ne couvre qu'une partie du périmètre." if partial else "",
         )
-    domains = {
-        r.domain for r in applicable_requirements(dossier.referential_version, dossier.service)
-    }
+    domains = {r.domain for r in applicable_requirements(dossier)}
     for domain in sorted(domains):
         evaluation_sign(
             dossier=dossier,

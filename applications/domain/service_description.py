@@ -1,4 +1,4 @@
-"""Services: who sees them, describing them, and when their description is frozen.
+"""The description of a service: who sees it, writing it, and when it is frozen.
 
 A service's description and orientation are what a filed dossier is evaluated on: once one of its
 dossiers has left the draft (and is not closed), both are frozen."""
@@ -15,8 +15,9 @@ from portal.organisations.models import Organisation
 from .. import rules as r
 from ..enums import DossierState, MesApi, Region, Theme
 from ..models import Dossier, ReferentialVersion, Requirement, Service
+from .applicability import latest_version, version_applicability
 from .dossiers import CLOSED_STATES
-from .orientation import Verdict, applicable_requirements, eligibility, latest_version
+from .orientation import Verdict, eligibility
 
 S = DossierState
 
@@ -94,9 +95,10 @@ class DomainGroup:
 def requirements_by_domain(version: ReferentialVersion, service: Service) -> list[DomainGroup]:
     """The requirements of `version` that apply to `service`, grouped by domain then section, in
     the referential's order."""
-    titles = dict(version.domains.values_list("code", "title"))
+    applicability = version_applicability(version, service)
+    titles = {domain.code: domain.title for domain in applicability.domains}
     groups: dict[str, DomainGroup] = {}
-    for requirement in applicable_requirements(version, service):
+    for requirement in applicability.requirements:
         group = groups.setdefault(
             requirement.domain,
             DomainGroup(

@@ -11,32 +11,40 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from applications.domain import transitions as t
+from applications.domain.applicability import applicable_domains
+from applications.domain.dossiers import dossier_create
+from applications.enums import DecisionOutcome, Domain, DossierState, Opinion
+from applications.models import Dossier, Orientation, Service
+from decisions.domain.services import dossier_decide
 from portal.accounts.models import ExpertScope
 from portal.accounts.roles import Role
 from portal.organisations.models import Membership, Organisation
 from reviews.domain.assignments import assignment_create, assignment_declare
 from reviews.domain.commission import (
     current_agenda_item,
+    dossier_record_opinion,
     item_conflict_declare,
     vote_cast,
     vote_close,
     vote_open,
 )
-from reviews.domain.sessions import commission_session_create, session_attendance_record
+from reviews.domain.complements import dossier_request_complements
+from reviews.domain.report import dossier_complete_evaluation
+from reviews.domain.sessions import (
+    commission_session_create,
+    dossier_schedule,
+    session_attendance_record,
+)
 from reviews.models import CommissionSession
 
-from ..enums import DecisionOutcome, Domain, DossierState, Opinion
-from ..guards import applicable_domains
-from ..models import Dossier, Orientation, Service
-from . import transitions as t
-from .demo_content import (
+from .content import (
     demo_evaluate,
     demo_fill_questionnaire,
     demo_orientation,
     demo_service_fields,
     load_demo_referentials,
 )
-from .dossiers import dossier_create
 
 DEMO_PASSWORD = "demo-referencement-2026"
 #: Base32 TOTP secret shared by the staff demo accounts (documented in the README).
@@ -279,37 +287,37 @@ def run_step(step, dossier, people, sessions):
             comment="L'analyse d'impact (AIPD) n'est pas jointe au dossier.",
         ),
         "start_evaluation": lambda: t.dossier_start_evaluation(dossier=dossier, actor=instructor),
-        "request_complements": lambda: t.dossier_request_complements(
+        "request_complements": lambda: dossier_request_complements(
             dossier=dossier,
             actor=instructor,
             comment="Merci de préciser la durée de conservation des données de mesure.",
         ),
-        "complete_evaluation": lambda: t.dossier_complete_evaluation(
+        "complete_evaluation": lambda: dossier_complete_evaluation(
             dossier=dossier, actor=instructor
         ),
-        "schedule": lambda: t.dossier_schedule(
+        "schedule": lambda: dossier_schedule(
             dossier=dossier, actor=instructor, session=sessions["upcoming"]
         ),
-        "schedule_past": lambda: t.dossier_schedule(
+        "schedule_past": lambda: dossier_schedule(
             dossier=dossier, actor=instructor, session=sessions["past"]
         ),
-        "opinion_favorable": lambda: t.dossier_record_opinion(
+        "opinion_favorable": lambda: dossier_record_opinion(
             dossier=demo_vote(dossier, people, Opinion.FAVORABLE), actor=chair
         ),
-        "opinion_reserved": lambda: t.dossier_record_opinion(
+        "opinion_reserved": lambda: dossier_record_opinion(
             dossier=demo_vote(dossier, people, Opinion.FAVORABLE_SUSPENSIVE),
             actor=chair,
             reservations="Fournir l'attestation d'hébergement HDS à jour.",
         ),
-        "opinion_unfavorable": lambda: t.dossier_record_opinion(
+        "opinion_unfavorable": lambda: dossier_record_opinion(
             dossier=demo_vote(dossier, people, Opinion.UNFAVORABLE),
             actor=chair,
             comment="Exigences bloquantes de sécurité non satisfaites.",
         ),
-        "decide_referenced": lambda: t.dossier_decide(
+        "decide_referenced": lambda: dossier_decide(
             dossier=dossier, actor=ministry, outcome=DecisionOutcome.REFERENCED
         ),
-        "decide_refused": lambda: t.dossier_decide(
+        "decide_refused": lambda: dossier_decide(
             dossier=dossier,
             actor=ministry,
             outcome=DecisionOutcome.REFUSED,
