@@ -17,7 +17,6 @@ production figure.
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -43,6 +42,7 @@ from decisions.models import Decision, PdfStatus
 from portal.accounts.models import User
 from portal.organisations.models import Membership, Organisation
 
+from ._servers import stop as _stop
 from .harness import Case, Context, Metric, baseline_case, ratio
 
 RENDER_P50_MS = 1000
@@ -123,22 +123,6 @@ def decide(dossier: Dossier, ministry: User) -> Dossier:
 # ---------------------------------------------------------------------------------------------
 # Redis, Celery and the worker processes
 # ---------------------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _stop(process: subprocess.Popen, sig=signal.SIGTERM, timeout=20) -> None:
-    if process.poll() is None:
-        process.send_signal(sig)
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def redis_broker(ctx: Context, folder: Path):

@@ -16,9 +16,10 @@ from django.test import Client, override_settings
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def collected_static(django_test_environment):
-    """Production settings serve hashed static files from STATIC_ROOT: collect them once.
+    """Hashed static files in STATIC_ROOT, as production serves them: for the tests that need them
+    (the browser journeys' live server, through WhiteNoise). Collected once, on first request.
 
     The same hashed names as in production, without WhiteNoise's gzip/brotli variants, which take
     ≈ 35 s to compute for the DSFR's 1,600 files and change nothing a browser renders."""
@@ -29,6 +30,19 @@ def collected_static(django_test_environment):
     with override_settings(STORAGES=storages):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(request, settings):
+    """Without `collected_static`, `{% static %}` needs no manifest: the plain storage gives each
+    file its own name (collecting 1,600 files costs seconds, and WhiteNoise would index them again
+    for every test client)."""
+    if "collected_static" in request.fixturenames:
+        return
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 class SignedInClient(Client):
@@ -58,20 +72,43 @@ def client():
     return SignedInClient()
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    # Production hashing costs ~0.3 s a password; tests create many people.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings(django_test_environment):
+    """For the whole session, module- and session-scoped fixtures included (the transition
+    matrix builds its dossiers once per module): e-mails kept in memory, and a fast password
+    hasher (production hashing costs ~0.3 s a password; tests create many people)."""
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The cache is the real Redis: rate-limit counters must not leak from one test to another."""
+def _fresh_cache(request, settings):
+    """Each test starts with an empty cache of its own, in memory (rate-limit counters must not
+    leak from one test to another). Tests that request `redis_cache` keep the real Redis."""
+    from django.core.cache import cache
+
+    if "redis_cache" in request.fixturenames:
+        return
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests",
+        }
+    }
+    cache.clear()
+
+
+@pytest.fixture
+def redis_cache():
+    """The cache of the settings (the real Redis under bin/test), cleared before and after: for
+    the tests of the cache itself and at least one rate limit on Redis, and the browser journeys."""
     from django.core.cache import cache
 
     cache.clear()
-    yield
+    yield cache
     cache.clear()
 
 

@@ -12,12 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.domain import transitions as t
+from applications.domain.applicability import version_applicability
 from applications.domain.dossiers import dossier_create
 from applications.domain.exceptions import TransitionBlocked
-from applications.domain.orientation import applicable_requirements, eligibility
+from applications.domain.orientation import eligibility
 from applications.enums import DossierState
 from applications.models import Answer, Dossier, Evidence, Requirement, Revision
 from applications.referential.loader import load_referential
+from tests.assertions import assert_nothing_changed
 from tests.factories import OrganisationFactory, editor
 from tests.factories.dossiers import (
     TINY_PDF,
@@ -38,7 +40,7 @@ def codes(requirements):
 def test_applicability_follows_the_orientation():
     version = small_referential()
     plain = ServiceFactory()
-    assert codes(applicable_requirements(version, plain)) == [
+    assert codes(version_applicability(version, plain).requirements) == [
         "DOC-HDS-02",
         "ETH-ACC-01",
         "RGPD-FIN-01",
@@ -49,7 +51,7 @@ def test_applicability_follows_the_orientation():
         orientation__uses_ai=True,
         orientation__stores_health_data=True,
     )
-    assert codes(applicable_requirements(version, rich)) == [
+    assert codes(version_applicability(version, rich).requirements) == [
         "DER-CON-01",
         "DES-SEC-01",
         "DOC-HDS-01",
@@ -157,9 +159,13 @@ def test_answers_cannot_change_once_filed(client):
     dossier, cast = dossier_in_state(S.SUBMITTED)
     client.force_login(cast.editor)
     data = {"status": "non_compliant", "justification": "x", "free_text": "", "version": 1}
-    response = client.post(_answer_url(dossier, "ETH-ACC-01"), data)
+    filed = Answer.objects.filter(
+        dossier=dossier, requirement__code="ETH-ACC-01", status="compliant", version=1
+    )
+    with assert_nothing_changed(dossier, tables=(filed, Answer, Revision)):
+        response = client.post(_answer_url(dossier, "ETH-ACC-01"), data)
     assert response.status_code == 403
-    assert Answer.objects.get(dossier=dossier, requirement__code="ETH-ACC-01").status == "compliant"
+    assert filed.exists()
 
 
 def _upload(client, dossier, code, name, content):
@@ -187,10 +193,10 @@ def test_rejected_upload_says_why_and_stores_nothing(client, name, content, mess
     dossier, cast = dossier_in_state(S.DRAFT, filled=False)
     client.force_login(cast.editor)
     before_files = _stored_files()
-    response = _upload(client, dossier, "ETH-ACC-01", name, content)
+    with assert_nothing_changed(dossier, tables=(Evidence,)):
+        response = _upload(client, dossier, "ETH-ACC-01", name, content)
     assert response.status_code == 400
     assert message in unescape(response.content.decode())
-    assert not Evidence.objects.filter(dossier=dossier).exists()
     assert _stored_files() == before_files
 
 
@@ -226,12 +232,13 @@ def test_completeness_page_links_each_gap_and_submit_is_refused(client):
     ).content.decode()
     assert "Impossible de déposer : 2 exigences sans réponse." in html
     assert f"/dossiers/{dossier.pk}/questionnaire/ethics/#exigence-ETH-ACC-01" in html
-    with pytest.raises(TransitionBlocked, match="2 exigences sans réponse"):
-        t.dossier_submit(dossier=dossier, actor=cast.editor)
     url = reverse("applications:dossier-transition", args=[dossier.pk, "submit"])
-    page = client.get(url).content.decode()
+    with assert_nothing_changed(dossier, tables=(Revision,)):
+        with pytest.raises(TransitionBlocked, match="2 exigences sans réponse"):
+            t.dossier_submit(dossier=dossier, actor=cast.editor)
+        page = client.get(url).content.decode()
+        assert client.post(url, {"transition-comment": ""}).status_code == 400
     assert "Impossible de déposer : 2 exigences sans réponse." in page
-    assert Dossier.objects.get(pk=dossier.pk).state == S.DRAFT
 
 
 def test_missing_justification_and_evidence_are_counted():

@@ -12,6 +12,7 @@ from applications.domain import transitions as t
 from applications.domain.dossiers import dossier_create
 from applications.enums import DossierState
 from applications.models import Dossier, Orientation, ReferentialVersion, Service, TransitionLog
+from tests.assertions import assert_nothing_changed
 from tests.factories import OrganisationFactory, ServiceFactory, editor, member_of, staff_user
 from tests.factories.dossiers import dossier_in_state, small_referential
 
@@ -100,12 +101,12 @@ def test_service_create_saves_the_description_and_leads_to_the_orientation(clien
     ],
 )
 def test_service_create_with_a_bad_link_is_refused(client, person, field, value, message):
-    response = client.post(reverse("applications:service-create"), {**VALID, field: value})
+    with assert_nothing_changed(tables=(Service, Orientation)):
+        response = client.post(reverse("applications:service-create"), {**VALID, field: value})
     assert response.status_code == 400
     html = text(response)
     assert message in html
     assert "Le formulaire contient des erreurs" in html
-    assert not Service.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -130,10 +131,10 @@ def test_service_create_with_a_bad_link_is_refused(client, person, field, value,
     ],
 )
 def test_service_create_with_inconsistent_answers_is_refused(client, person, changes, message):
-    response = client.post(reverse("applications:service-create"), {**VALID, **changes})
+    with assert_nothing_changed(tables=(Service, Orientation)):
+        response = client.post(reverse("applications:service-create"), {**VALID, **changes})
     assert response.status_code == 400
     assert message in text(response)
-    assert not Service.objects.exists()
 
 
 def test_service_create_for_all_of_france_is_accepted(client, person):
@@ -225,12 +226,12 @@ def test_orientation_without_purpose_is_not_eligible(client, person, organisatio
 def test_orientation_with_missing_answers_is_refused(client, person, organisation):
     service = ServiceFactory(organisation=organisation, orientation=False)
     url = reverse("applications:service-orientation", args=[service.pk])
-    response = client.post(url, {"purposes": ["care", "horoscope"]})
+    with assert_nothing_changed(tables=(Orientation,), rows=(service,)):
+        response = client.post(url, {"purposes": ["care", "horoscope"]})
     assert response.status_code == 400
     html = text(response)
     assert "Répondez par oui ou par non." in html
     assert "Sélectionnez un choix valide." in html
-    assert not Orientation.objects.exists()
 
 
 @pytest.mark.parametrize("stores_health_data", [True, False])
@@ -300,38 +301,39 @@ def test_dossier_create_opens_a_draft_pinned_to_the_referential(client, person, 
     html = text(client.get(detail))
     assert dossier.reference in html and "Brouillon" in html
     assert "Créer le dossier de candidature" not in html  # one dossier in progress
-    again = client.post(reverse("applications:service-dossier-create", args=[service.pk]))
+    with assert_nothing_changed(dossier, tables=(Dossier, TransitionLog)):
+        again = client.post(reverse("applications:service-dossier-create", args=[service.pk]))
     assert again.status_code == 400
     assert "Ce service a déjà un dossier en cours." in text(again)
-    assert Dossier.objects.count() == 1
 
 
 def test_dossier_create_is_post_only(client, person, organisation):
     small_referential()
     service = ServiceFactory(organisation=organisation)
     url = reverse("applications:service-dossier-create", args=[service.pk])
-    assert client.get(url).status_code == 405
-    assert not Dossier.objects.exists()
+    with assert_nothing_changed(tables=(Dossier,)):
+        assert client.get(url).status_code == 405
 
 
 # -- who reaches a service -----------------------------------------------------------------------
 
 
-def _assert_nothing_changed(service):
-    fresh = Service.objects.get(pk=service.pk)
-    assert (fresh.name, fresh.updated_at) == (service.name, service.updated_at)
-    assert Orientation.objects.get(service=service).targets_users is True
-    assert not Dossier.objects.filter(service=service).exists()
+def service_unchanged(service):
+    """Nothing written: the service and its orientation as they were, no service, no dossier."""
+    orientation = Orientation.objects.get(service=service)
+    return assert_nothing_changed(
+        tables=(Service, Orientation, Dossier), rows=(service, orientation)
+    )
 
 
 def test_editor_of_another_organisation_gets_404_on_every_service_url(client):
     small_referential()
     service = ServiceFactory()
     client.force_login(editor(OrganisationFactory()))
-    for method, url in service_urls(service):
-        data = {**VALID, **ORIENTATION} if method == "post" else None
-        assert getattr(client, method)(url, data).status_code == 404, url
-    _assert_nothing_changed(service)
+    with service_unchanged(service):
+        for method, url in service_urls(service):
+            data = {**VALID, **ORIENTATION} if method == "post" else None
+            assert getattr(client, method)(url, data).status_code == 404, url
 
 
 @pytest.mark.parametrize("role", ["instructor", "admin", "ministry"])
@@ -339,13 +341,12 @@ def test_staff_cannot_reach_services(client, role):
     small_referential()
     service = ServiceFactory()
     client.force_login(staff_user(role))
-    for method, url in service_urls(service):
-        data = {**VALID, **ORIENTATION} if method == "post" else None
-        assert getattr(client, method)(url, data).status_code == 404, url
-    assert client.get(reverse("applications:service-create")).status_code == 403
-    assert client.post(reverse("applications:service-create"), VALID).status_code == 403
-    _assert_nothing_changed(service)
-    assert Service.objects.count() == 1
+    with service_unchanged(service):
+        for method, url in service_urls(service):
+            data = {**VALID, **ORIENTATION} if method == "post" else None
+            assert getattr(client, method)(url, data).status_code == 404, url
+        assert client.get(reverse("applications:service-create")).status_code == 403
+        assert client.post(reverse("applications:service-create"), VALID).status_code == 403
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -377,11 +378,10 @@ def test_service_is_frozen_once_its_dossier_is_filed(client, state, status):
             assert f"Le dossier {dossier.reference} de ce service est à l'état" in html
             assert "ne peuvent plus être modifiés" in html
     if status == 403:
-        assert client.post(urls[0], {**VALID, "name": "Renommé"}).status_code == 403
-        assert client.post(urls[1], {**ORIENTATION, "targets_users": "false"}).status_code == 403
-        fresh = Service.objects.get(pk=service.pk)
-        assert (fresh.name, fresh.updated_at) == (service.name, service.updated_at)
-        assert Orientation.objects.get(service=service).targets_users is True
+        with assert_nothing_changed(dossier), service_unchanged(service):
+            assert client.post(urls[0], {**VALID, "name": "Renommé"}).status_code == 403
+            orientation = {**ORIENTATION, "targets_users": "false"}
+            assert client.post(urls[1], orientation).status_code == 403
         detail = text(client.get(reverse("applications:service-detail", args=[service.pk])))
         assert "Modifier la description" not in detail
         assert "ne peuvent plus être modifiés" in detail

@@ -7,7 +7,10 @@ from applications.domain.exceptions import TransitionBlocked, TransitionInvalid
 from applications.domain.queries import dossier_actions
 from applications.enums import DecisionOutcome, DossierState, Opinion
 from applications.models import Dossier, TransitionLog
+from decisions.domain.services import dossier_decide
 from portal.notifications.models import OutboxMessage
+from reviews.domain.commission import dossier_record_opinion
+from reviews.domain.sessions import dossier_schedule
 from tests.factories.dossiers import _sign_convention, dossier_in_state
 
 S = DossierState
@@ -49,7 +52,7 @@ def test_publish_blocked_until_the_convention_is_signed():
 def test_referencing_requires_a_favorable_opinion(state):
     dossier, cast = dossier_in_state(state)
     with pytest.raises(TransitionInvalid, match="avis favorable"):
-        t.dossier_decide(dossier=dossier, actor=cast.ministry, outcome=DecisionOutcome.REFERENCED)
+        dossier_decide(dossier=dossier, actor=cast.ministry, outcome=DecisionOutcome.REFERENCED)
     assert Dossier.objects.get(pk=dossier.pk).state == state
     assert not TransitionLog.objects.filter(dossier=dossier, transition="decide").exists()
 
@@ -66,7 +69,7 @@ def test_referencing_requires_a_favorable_opinion(state):
 def test_record_opinion_moves_to_the_state_of_the_voted_opinion(opinion, target):
     dossier, cast = dossier_in_state(S.IN_COMMISSION)
     cast.vote(dossier, opinion)
-    result = t.dossier_record_opinion(
+    result = dossier_record_opinion(
         dossier=dossier, actor=cast.chair, reservations="Réserve écrite."
     )
     assert result.state == target
@@ -76,7 +79,7 @@ def test_record_opinion_moves_to_the_state_of_the_voted_opinion(opinion, target)
 def test_record_opinion_needs_a_closed_vote():
     dossier, cast = dossier_in_state(S.IN_COMMISSION)
     with pytest.raises(TransitionBlocked, match="vote de la commission n'est pas clos"):
-        t.dossier_record_opinion(dossier=dossier, actor=cast.chair)
+        dossier_record_opinion(dossier=dossier, actor=cast.chair)
     assert Dossier.objects.get(pk=dossier.pk).state == S.IN_COMMISSION
 
 
@@ -84,7 +87,7 @@ def test_recorded_opinion_must_be_the_voted_one():
     dossier, cast = dossier_in_state(S.IN_COMMISSION)
     cast.vote(dossier, Opinion.UNFAVORABLE)
     with pytest.raises(TransitionInvalid, match="celui issu du vote"):
-        t.dossier_record_opinion(dossier=dossier, actor=cast.chair, opinion=Opinion.FAVORABLE)
+        dossier_record_opinion(dossier=dossier, actor=cast.chair, opinion=Opinion.FAVORABLE)
     assert Dossier.objects.get(pk=dossier.pk).state == S.IN_COMMISSION
 
 
@@ -92,13 +95,13 @@ def test_reservations_text_is_required_with_reservations():
     dossier, cast = dossier_in_state(S.IN_COMMISSION)
     cast.vote(dossier, Opinion.FAVORABLE_SUSPENSIVE)
     with pytest.raises(TransitionInvalid, match="réserves"):
-        t.dossier_record_opinion(dossier=dossier, actor=cast.chair)
+        dossier_record_opinion(dossier=dossier, actor=cast.chair)
     assert Dossier.objects.get(pk=dossier.pk).state == S.IN_COMMISSION
 
 
 def test_schedule_puts_the_dossier_on_the_session_agenda():
     dossier, cast = dossier_in_state(S.EVALUATED)
-    t.dossier_schedule(dossier=dossier, actor=cast.instructor, session=cast.session)
+    dossier_schedule(dossier=dossier, actor=cast.instructor, session=cast.session)
     assert list(cast.session.agenda_items.values_list("dossier_id", flat=True)) == [dossier.pk]
 
 

@@ -22,6 +22,7 @@ from reviews.models import (
     SessionMember,
     Vote,
 )
+from tests.assertions import assert_nothing_changed
 from tests.factories import OrganisationFactory, editor, staff_user
 from tests.factories.dossiers import dossier_in_state
 from tests.reviews.helpers import html, text
@@ -89,19 +90,19 @@ def test_instructor_creates_a_session_with_its_members_and_chair(client):
 def test_session_whose_chair_is_not_a_member_is_refused_and_nothing_saved(client):
     chair, member = staff_user("commission_member"), staff_user("commission_member")
     client.force_login(staff_user("instructor"))
-    response = client.post(
-        CREATE,
-        {
-            "title": "Séance",
-            "date": (timezone.localdate() + timedelta(days=3)).isoformat(),
-            "members": [member.pk],
-            "chair": chair.pk,
-            "quorum_ratio": "0.50",
-        },
-    )
+    with assert_nothing_changed(tables=(CommissionSession, SessionMember)):
+        response = client.post(
+            CREATE,
+            {
+                "title": "Séance",
+                "date": (timezone.localdate() + timedelta(days=3)).isoformat(),
+                "members": [member.pk],
+                "chair": chair.pk,
+                "quorum_ratio": "0.50",
+            },
+        )
     assert response.status_code == 400
     assert "Le président de séance doit être l'un des membres choisis." in text(response)
-    assert not CommissionSession.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["commission_member", "ministry", "expert", "admin"])
@@ -109,18 +110,18 @@ def test_session_creation_is_forbidden_to_others_than_instructors(client, role):
     person = staff_user(role)
     client.force_login(person)
     assert client.get(CREATE).status_code == 403
-    response = client.post(
-        CREATE,
-        {
-            "title": "Séance",
-            "date": (timezone.localdate() + timedelta(days=3)).isoformat(),
-            "members": [person.pk],
-            "chair": person.pk,
-            "quorum_ratio": "0.50",
-        },
-    )
+    with assert_nothing_changed(tables=(CommissionSession, SessionMember)):
+        response = client.post(
+            CREATE,
+            {
+                "title": "Séance",
+                "date": (timezone.localdate() + timedelta(days=3)).isoformat(),
+                "members": [person.pk],
+                "chair": person.pk,
+                "quorum_ratio": "0.50",
+            },
+        )
     assert response.status_code == 403
-    assert not CommissionSession.objects.exists()
 
 
 def test_sessions_list_shows_members_their_sessions_and_instructors_all(client, sitting):
@@ -147,7 +148,8 @@ def test_chair_records_attendance_a_member_may_not(client, sitting):
     seat = SessionMember.objects.get(session=item.session, user=cast.member)
     chair_seat = SessionMember.objects.get(session=item.session, user=cast.chair)
     client.force_login(cast.member)
-    assert client.post(url, {"presences-present": []}).status_code == 403
+    with assert_nothing_changed(tables=(SessionMember.objects.filter(present=True),)):
+        assert client.post(url, {"presences-present": []}).status_code == 403
     assert SessionMember.objects.get(pk=seat.pk).present
     client.force_login(cast.chair)
     assert client.post(url, {"presences-present": [chair_seat.pk]}).status_code == 302
@@ -171,11 +173,12 @@ def test_agenda_item_is_seen_by_the_session_members_only(client, sitting):
         assert "Avis proposé par l'évaluation : Favorable" in body
         assert "Résultats par domaine" in body
     _other, other_cast = dossier_in_state(S.IN_COMMISSION)
-    for outsider in (other_cast.member, cast.editor, cast.instructor, cast.ministry):
-        client.force_login(outsider)
-        assert client.get(_item_url(item)).status_code == 404
-        assert client.post(_item_url(item, "reviews:vote-open")).status_code == 404
-    assert AgendaItem.objects.get(pk=item.pk).vote_status == "not_opened"
+    not_opened = AgendaItem.objects.filter(pk=item.pk, vote_status="not_opened")
+    with assert_nothing_changed(item.dossier, tables=(not_opened,)):
+        for outsider in (other_cast.member, cast.editor, cast.instructor, cast.ministry):
+            client.force_login(outsider)
+            assert client.get(_item_url(item)).status_code == 404
+            assert client.post(_item_url(item, "reviews:vote-open")).status_code == 404
 
 
 def test_conflict_needs_details_then_forbids_voting(client, sitting):
@@ -183,16 +186,16 @@ def test_conflict_needs_details_then_forbids_voting(client, sitting):
     vote_open(item=item, actor=cast.chair)
     client.force_login(cast.member)
     conflict_url = _item_url(item, "reviews:item-conflict-declare")
-    response = client.post(conflict_url, {"conflit-details": "  "})
+    with assert_nothing_changed(item.dossier, tables=(ItemConflict,)):
+        response = client.post(conflict_url, {"conflit-details": "  "})
     assert response.status_code == 400
     assert "Décrivez la nature du conflit d'intérêts." in text(response)
-    assert not ItemConflict.objects.exists()
 
     assert client.post(conflict_url, {"conflit-details": "Ancien salarié."}).status_code == 302
     assert ItemConflict.objects.get(item=item).member.user == cast.member
-    response = client.post(_item_url(item, "reviews:vote-cast"), {"vote-opinion": O.FAVORABLE})
+    with assert_nothing_changed(item.dossier, tables=(Vote,)):
+        response = client.post(_item_url(item, "reviews:vote-cast"), {"vote-opinion": O.FAVORABLE})
     assert response.status_code == 403
-    assert not Vote.objects.filter(item=item).exists()
     page = text(client.get(_item_url(item)))
     assert "Vous avez déclaré un conflit d'intérêts sur ce point" in page
     assert "Enregistrer mon vote" not in page
@@ -202,8 +205,10 @@ def test_vote_opened_cast_changed_and_closed_through_the_pages(client, sitting):
     item, cast = sitting
     cast_url = _item_url(item, "reviews:vote-cast")
     client.force_login(cast.member)
-    assert client.post(_item_url(item, "reviews:vote-open")).status_code == 403
-    assert client.post(cast_url, {"vote-opinion": O.FAVORABLE}).status_code == 400  # not open
+    not_opened = AgendaItem.objects.filter(pk=item.pk, vote_status="not_opened")
+    with assert_nothing_changed(item.dossier, tables=(not_opened, Vote)):
+        assert client.post(_item_url(item, "reviews:vote-open")).status_code == 403
+        assert client.post(cast_url, {"vote-opinion": O.FAVORABLE}).status_code == 400  # not open
 
     client.force_login(cast.chair)
     assert client.post(_item_url(item, "reviews:vote-open")).status_code == 302
@@ -211,10 +216,10 @@ def test_vote_opened_cast_changed_and_closed_through_the_pages(client, sitting):
     assert client.post(cast_url, {"vote-opinion": O.FAVORABLE}).status_code == 302
 
     client.force_login(cast.member)
-    response = client.post(cast_url, {"vote-opinion": O.UNFAVORABLE, "vote-comment": ""})
+    with assert_nothing_changed(item.dossier, tables=(Vote,)):
+        response = client.post(cast_url, {"vote-opinion": O.UNFAVORABLE, "vote-comment": ""})
     assert response.status_code == 400
     assert "Un commentaire est obligatoire, sauf pour un avis favorable." in text(response)
-    assert not Vote.objects.filter(member__user=cast.member).exists()
     client.post(cast_url, {"vote-opinion": O.UNFAVORABLE, "vote-comment": "Sécurité."})
     assert "Votre vote actuel : Défavorable" in text(client.get(_item_url(item)))
     response = client.post(
@@ -223,7 +228,9 @@ def test_vote_opened_cast_changed_and_closed_through_the_pages(client, sitting):
     assert response.status_code == 302
     vote = Vote.objects.get(item=item, member__user=cast.member)
     assert (vote.opinion, vote.comment) == (O.FAVORABLE_NON_SUSPENSIVE, "Mineur.")
-    assert client.post(_item_url(item, "reviews:vote-close")).status_code == 403
+    still_open = AgendaItem.objects.filter(pk=item.pk, vote_status="open")
+    with assert_nothing_changed(item.dossier, tables=(still_open,)):
+        assert client.post(_item_url(item, "reviews:vote-close")).status_code == 403
 
     client.force_login(cast.chair)
     assert client.post(_item_url(item, "reviews:vote-close")).status_code == 302
@@ -307,16 +314,17 @@ def test_editor_answers_the_reservations_then_the_instructor_lifts_them(client):
     page = text(client.get(_detail(dossier)))
     assert "Réserves suspensives à lever" in page and "Attestation HDS à fournir." in page
     assert "Répondre aux réserves" in page
-    assert client.post(respond, {"reserves-text": " "}).status_code == 400
-    assert not ReservationResponse.objects.exists()
+    with assert_nothing_changed(dossier, tables=(ReservationResponse,)):
+        assert client.post(respond, {"reserves-text": " "}).status_code == 400
     assert client.post(respond, {"reserves-text": "Attestation jointe."}).status_code == 302
     assert ReservationResponse.objects.get(dossier=dossier).responded_by == cast.editor
 
-    client.force_login(editor(OrganisationFactory()))
-    assert client.post(respond, {"reserves-text": "x"}).status_code == 404
-    client.force_login(cast.instructor)
-    assert client.post(respond, {"reserves-text": "x"}).status_code == 403
-    assert ReservationResponse.objects.count() == 1
+    outsider = editor(OrganisationFactory())
+    with assert_nothing_changed(dossier, tables=(ReservationResponse,)):
+        client.force_login(outsider)
+        assert client.post(respond, {"reserves-text": "x"}).status_code == 404
+        client.force_login(cast.instructor)
+        assert client.post(respond, {"reserves-text": "x"}).status_code == 403
     page = text(client.get(_detail(dossier)))
     assert "Attestation jointe." in page and "Lever les réserves" in page
     url = _transition_url(dossier, "lift_reservations")

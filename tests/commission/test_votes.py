@@ -15,7 +15,8 @@ from reviews.domain.commission import (
     vote_open,
     vote_result,
 )
-from reviews.models import SessionMember, Vote
+from reviews.models import AgendaItem, SessionMember, Vote
+from tests.assertions import assert_nothing_changed
 from tests.factories import staff_user
 from tests.factories.dossiers import dossier_in_state
 
@@ -86,20 +87,23 @@ def test_full_vote_with_a_change_of_mind(sitting):
 
 
 def test_closing_without_quorum_blocks_the_opinion_until_a_new_round(sitting):
-    from applications.domain import transitions as t
     from applications.domain.exceptions import TransitionBlocked
+    from reviews.domain.commission import dossier_record_opinion
 
     item, cast, members = sitting
     # Three of the five members are absent: 2 present is not more than half of 5.
     SessionMember.objects.filter(session=cast.session, user__in=members[2:]).update(present=False)
     vote_open(item=item, actor=cast.chair)
-    with pytest.raises(PermissionDenied, match="absent"):
+    with (
+        assert_nothing_changed(item.dossier, tables=(Vote,)),
+        pytest.raises(PermissionDenied, match="absent"),
+    ):
         vote_cast(item=item, actor=members[3], opinion=O.FAVORABLE)
     vote_cast(item=item, actor=members[1], opinion=O.FAVORABLE)
     item = vote_close(item=item, actor=cast.chair)
     assert item.quorum_reached is False and item.result == ""
-    with pytest.raises(TransitionBlocked, match="quorum"):
-        t.dossier_record_opinion(dossier=item.dossier, actor=cast.chair)
+    with assert_nothing_changed(item.dossier), pytest.raises(TransitionBlocked, match="quorum"):
+        dossier_record_opinion(dossier=item.dossier, actor=cast.chair)
     # Members arrive: the chair opens a new round, which starts from no vote.
     SessionMember.objects.filter(session=cast.session).update(present=True)
     item = vote_open(item=item, actor=cast.chair)
@@ -108,7 +112,7 @@ def test_closing_without_quorum_blocks_the_opinion_until_a_new_round(sitting):
         vote_cast(item=item, actor=person, opinion=O.FAVORABLE)
     item = vote_close(item=item, actor=cast.chair)
     assert item.quorum_reached and item.result == O.FAVORABLE
-    assert t.dossier_record_opinion(dossier=item.dossier, actor=cast.chair).state == (
+    assert dossier_record_opinion(dossier=item.dossier, actor=cast.chair).state == (
         DossierState.OPINION_FAVORABLE
     )
 
@@ -119,7 +123,10 @@ def test_member_with_a_conflict_does_not_vote_nor_count(sitting):
     vote_cast(item=item, actor=members[2], opinion=O.FAVORABLE)
     item_conflict_declare(item=item, actor=members[2], details="Ancien salarié de l'éditeur.")
     assert not Vote.objects.filter(item=item, member__user=members[2]).exists()
-    with pytest.raises(PermissionDenied, match="conflit"):
+    with (
+        assert_nothing_changed(item.dossier, tables=(Vote,)),
+        pytest.raises(PermissionDenied, match="conflit"),
+    ):
         vote_cast(item=item, actor=members[2], opinion=O.FAVORABLE)
     # 4 members without a conflict, all present: the quorum holds; 3 of them vote.
     for person in (members[0], members[1], members[3]):
@@ -142,18 +149,27 @@ def test_comment_required_unless_favorable(sitting):
 
 def test_only_the_chair_opens_and_closes(sitting):
     item, cast, members = sitting
-    with pytest.raises(PermissionDenied):
+    not_opened = AgendaItem.objects.filter(pk=item.pk, vote_status="not_opened")
+    with (
+        assert_nothing_changed(item.dossier, tables=(not_opened,)),
+        pytest.raises(PermissionDenied),
+    ):
         vote_open(item=item, actor=members[1])
     vote_open(item=item, actor=cast.chair)
-    with pytest.raises(PermissionDenied):
+    still_open = AgendaItem.objects.filter(pk=item.pk, vote_status="open")
+    with (
+        assert_nothing_changed(item.dossier, tables=(still_open,)),
+        pytest.raises(PermissionDenied),
+    ):
         vote_close(item=item, actor=members[1])
 
 
 def test_outsiders_cannot_vote(sitting):
     item, cast, _members = sitting
     vote_open(item=item, actor=cast.chair)
-    with pytest.raises(PermissionDenied):
-        vote_cast(item=item, actor=staff_user("commission_member"), opinion=O.FAVORABLE)
+    outsider = staff_user("commission_member")
+    with assert_nothing_changed(item.dossier, tables=(Vote,)), pytest.raises(PermissionDenied):
+        vote_cast(item=item, actor=outsider, opinion=O.FAVORABLE)
 
 
 def test_one_vote_per_member_and_item_is_enforced_by_the_database(sitting):
@@ -168,11 +184,18 @@ def test_reservations_are_lifted_once_the_editor_answered():
     from applications.domain import transitions as t
     from applications.domain.exceptions import TransitionBlocked
     from reviews.domain.commission import reservations_respond
+    from reviews.models import ReservationResponse
 
     dossier, cast = dossier_in_state(DossierState.OPINION_RESERVED)
-    with pytest.raises(TransitionBlocked, match="pas encore répondu"):
+    with (
+        assert_nothing_changed(dossier),
+        pytest.raises(TransitionBlocked, match="pas encore répondu"),
+    ):
         t.dossier_lift_reservations(dossier=dossier, actor=cast.instructor, comment="Vu.")
-    with pytest.raises(PermissionDenied):
+    with (
+        assert_nothing_changed(dossier, tables=(ReservationResponse,)),
+        pytest.raises(PermissionDenied),
+    ):
         reservations_respond(dossier=dossier, actor=cast.instructor, text="x")
     reservations_respond(dossier=dossier, actor=cast.editor, text="Attestation HDS jointe.")
     dossier = t.dossier_lift_reservations(dossier=dossier, actor=cast.instructor, comment="Vu.")

@@ -5,8 +5,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from applications.domain import transitions as t
 from applications.enums import DecisionOutcome, DossierState
+from decisions.domain.services import dossier_decide
 from decisions.models import Decision
 from tests.factories.dossiers import dossier_in_state
 
@@ -21,7 +21,7 @@ def decided(outcome=DecisionOutcome.REFUSED, *, state=None, motives=MOTIVES, **k
             S.OPINION_FAVORABLE if outcome == DecisionOutcome.REFERENCED else S.OPINION_UNFAVORABLE
         )
     dossier, cast = dossier_in_state(state)
-    dossier = t.dossier_decide(
+    dossier = dossier_decide(
         dossier=dossier, actor=cast.ministry, outcome=outcome, motives=motives, **kwargs
     )
     return Decision.objects.get(dossier=dossier), dossier, cast

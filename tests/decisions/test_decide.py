@@ -7,9 +7,10 @@ from applications.domain import transitions as t
 from applications.domain.exceptions import TransitionForbidden, TransitionInvalid
 from applications.enums import DecisionOutcome as Outcome
 from applications.enums import DossierState, Opinion
-from applications.models import Dossier, TransitionLog
-from decisions.domain.services import DEFAULT_SIGNATORY_TITLE
+from applications.models import TransitionLog
+from decisions.domain.services import DEFAULT_SIGNATORY_TITLE, dossier_decide
 from decisions.models import Decision, DecisionCounter, PdfStatus
+from tests.assertions import assert_nothing_changed
 from tests.factories.dossiers import dossier_in_state
 
 from .helpers import MOTIVES, decided
@@ -19,11 +20,11 @@ S = DossierState
 pytestmark = pytest.mark.django_db
 
 
-def _nothing_decided(dossier, state):
-    assert Dossier.objects.get(pk=dossier.pk).state == state
-    assert not Decision.objects.filter(dossier=dossier).exists()
-    assert not TransitionLog.objects.filter(dossier=dossier, transition="decide").exists()
-    assert not DecisionCounter.objects.filter(last__gt=0).exists()
+def nothing_decided(dossier):
+    """No state, audit row, outbox row, decision or decision number written."""
+    return assert_nothing_changed(
+        dossier, tables=(Decision, DecisionCounter.objects.filter(last__gt=0))
+    )
 
 
 @pytest.mark.parametrize(
@@ -37,11 +38,10 @@ def _nothing_decided(dossier, state):
 @pytest.mark.parametrize("motives", ["", "   \n "])
 def test_decide_refusal_without_motives_is_refused(state, message, motives):
     dossier, cast = dossier_in_state(state)
-    with pytest.raises(TransitionInvalid, match=message):
-        t.dossier_decide(
+    with nothing_decided(dossier), pytest.raises(TransitionInvalid, match=message):
+        dossier_decide(
             dossier=dossier, actor=cast.ministry, outcome=Outcome.REFUSED, motives=motives
         )
-    _nothing_decided(dossier, state)
 
 
 @pytest.mark.parametrize("state", [S.OPINION_FAVORABLE, S.OPINION_RESERVED, S.OPINION_UNFAVORABLE])
@@ -65,18 +65,16 @@ def test_decide_referencing_after_a_favorable_opinion_needs_no_motives():
 @pytest.mark.parametrize("state", [S.OPINION_RESERVED, S.OPINION_UNFAVORABLE])
 def test_decide_referencing_without_a_favorable_opinion_is_refused(state):
     dossier, cast = dossier_in_state(state)
-    with pytest.raises(TransitionInvalid, match="Seul un avis favorable"):
-        t.dossier_decide(
+    with nothing_decided(dossier), pytest.raises(TransitionInvalid, match="Seul un avis favorable"):
+        dossier_decide(
             dossier=dossier, actor=cast.ministry, outcome=Outcome.REFERENCED, motives=MOTIVES
         )
-    _nothing_decided(dossier, state)
 
 
 def test_decide_by_someone_else_than_the_ministry_is_forbidden_before_motives_are_checked():
     dossier, cast = dossier_in_state(S.OPINION_UNFAVORABLE)
-    with pytest.raises(TransitionForbidden):
-        t.dossier_decide(dossier=dossier, actor=cast.instructor, outcome=Outcome.REFUSED)
-    _nothing_decided(dossier, S.OPINION_UNFAVORABLE)
+    with nothing_decided(dossier), pytest.raises(TransitionForbidden):
+        dossier_decide(dossier=dossier, actor=cast.instructor, outcome=Outcome.REFUSED)
 
 
 def test_decision_keeps_a_snapshot_of_what_it_states():
@@ -84,7 +82,7 @@ def test_decision_keeps_a_snapshot_of_what_it_states():
     cast.ministry.first_name, cast.ministry.last_name = "Hélène", "Marchal"
     cast.ministry.job_title = "Directrice du numérique en santé"
     cast.ministry.save()
-    t.dossier_decide(
+    dossier_decide(
         dossier=dossier,
         actor=cast.ministry,
         outcome=Outcome.REFERENCED,
@@ -127,7 +125,7 @@ def test_referencing_after_lifted_reservations_says_so():
     dossier = t.dossier_lift_reservations(
         dossier=dossier, actor=cast.instructor, comment="Attestation HDS reçue."
     )
-    t.dossier_decide(dossier=dossier, actor=cast.ministry, outcome=Outcome.REFERENCED)
+    dossier_decide(dossier=dossier, actor=cast.ministry, outcome=Outcome.REFERENCED)
     decision = Decision.objects.get(dossier=dossier)
     assert decision.opinion == Opinion.FAVORABLE_SUSPENSIVE
     assert decision.opinion_reservations
@@ -137,7 +135,7 @@ def test_referencing_after_lifted_reservations_says_so():
 def test_decide_queues_the_pdf_after_commit_only(django_capture_on_commit_callbacks):
     dossier, cast = dossier_in_state(S.OPINION_UNFAVORABLE)
     with django_capture_on_commit_callbacks() as callbacks:
-        t.dossier_decide(
+        dossier_decide(
             dossier=dossier, actor=cast.ministry, outcome=Outcome.REFUSED, motives=MOTIVES
         )
     names = [getattr(c, "func", c).__name__ for c in callbacks]
@@ -162,12 +160,12 @@ def test_decision_form_asks_for_motives(client):
 def test_decision_form_refusal_without_motives_shows_the_error(client):
     dossier, cast = dossier_in_state(S.OPINION_UNFAVORABLE)
     client.force_login(cast.ministry)
-    response = client.post(
-        _decide_url(dossier), {"transition-outcome": Outcome.REFUSED, "transition-motives": ""}
-    )
+    with nothing_decided(dossier):
+        response = client.post(
+            _decide_url(dossier), {"transition-outcome": Outcome.REFUSED, "transition-motives": ""}
+        )
     assert response.status_code == 400
     assert "Indiquez les motifs du refus." in response.content.decode()
-    _nothing_decided(dossier, S.OPINION_UNFAVORABLE)
 
 
 def test_decision_form_records_the_decision_and_its_motives(client):

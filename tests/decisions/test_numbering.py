@@ -7,9 +7,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from applications.domain import transitions as t
 from applications.enums import DecisionOutcome, DossierState
-from decisions.domain.services import decision_number, decision_number_allocate
+from decisions.domain.services import decision_number, decision_number_allocate, dossier_decide
 from decisions.models import Decision
 from tests.factories.dossiers import dossier_in_state
 
@@ -54,7 +53,7 @@ def test_decisions_of_the_year_are_numbered_consecutively():
 def test_rolled_back_decision_gives_its_number_back():
     dossier, cast = dossier_in_state(S.OPINION_UNFAVORABLE)
     with pytest.raises(RuntimeError), transaction.atomic():
-        t.dossier_decide(
+        dossier_decide(
             dossier=dossier, actor=cast.ministry, outcome=DecisionOutcome.REFUSED, motives=MOTIVES
         )
         raise RuntimeError("échec après la décision")
@@ -73,7 +72,7 @@ def test_concurrent_decisions_get_distinct_consecutive_numbers():
     def decide(index, dossier, cast):
         try:
             barrier.wait(timeout=10)
-            t.dossier_decide(
+            dossier_decide(
                 dossier=dossier,
                 actor=cast.ministry,
                 outcome=DecisionOutcome.REFUSED,

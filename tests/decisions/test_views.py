@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from decisions.domain.documents import decision_render
+from tests.assertions import assert_nothing_changed
 from tests.factories import OrganisationFactory, editor
 
 from .helpers import decided
@@ -65,12 +66,13 @@ def test_people_who_see_the_dossier_download_the_pdf_as_an_attachment(client, wh
 
 
 def test_editor_of_another_organisation_gets_404(client):
-    decision, _dossier, _cast = decided()
+    decision, dossier, _cast = decided()
     decision_render(decision_id=decision.pk)
     client.force_login(editor(OrganisationFactory()))
-    assert client.get(_download_url(decision)).status_code == 404
     document = reverse("decisions:decision-document", args=[decision.pk])
-    assert client.get(document).status_code == 404
+    with assert_nothing_changed(dossier):
+        assert client.get(_download_url(decision)).status_code == 404
+        assert client.get(document).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -82,6 +84,7 @@ def test_anonymous_is_sent_to_login(client):
 
 
 def test_pending_document_cannot_be_downloaded(client):
-    decision, _dossier, cast = decided()
+    decision, dossier, cast = decided()
     client.force_login(cast.editor)
-    assert client.get(_download_url(decision)).status_code == 404
+    with assert_nothing_changed(dossier):
+        assert client.get(_download_url(decision)).status_code == 404

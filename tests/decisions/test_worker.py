@@ -11,8 +11,8 @@ from django.core import mail
 from django.db import connection, transaction
 from django.urls import reverse
 
-from applications.domain import transitions as t
 from applications.enums import DecisionOutcome, DossierState
+from decisions.domain.services import dossier_decide
 from decisions.models import Decision, PdfStatus
 from decisions.tasks import decision_retry_pending_task
 from portal.celery import app
@@ -80,7 +80,7 @@ def test_decision_taken_while_the_broker_is_down_gets_its_pdf_once_a_worker_runs
     dossier, cast = dossier_in_state(DossierState.OPINION_UNFAVORABLE)
     request.getfixturevalue("broker_down")
 
-    dossier = t.dossier_decide(
+    dossier = dossier_decide(
         dossier=dossier, actor=cast.ministry, outcome=DecisionOutcome.REFUSED, motives=MOTIVES
     )
 

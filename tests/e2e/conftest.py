@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from pytest_django.live_server_helper import LiveServer
 
-from applications.domain.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -63,6 +63,11 @@ def live_server(request, collected_static):
 
 def _no_static_handler(application):
     return application
+
+
+@pytest.fixture(autouse=True)
+def _production_cache(redis_cache):
+    """Journeys run on the production cache: allauth's rate-limit counters in the real Redis."""
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from applications.domain.orientation import applicable_requirements
+from applications.domain.applicability import applicable_requirements
 from applications.models import Dossier
 from reviews.models import Assignment, DomainEvaluation, Verdict
 
@@ -84,11 +84,7 @@ def test_instructor_assigns_experts_and_the_expert_evaluates(page, live_server, 
     expect(page.locator("h1")).to_contain_text("Évaluation « ")
     expect(page.locator("#scores")).to_contain_text("aucune exigence évaluée")
     assert_no_axe_violations(page)
-    requirements = [
-        r
-        for r in applicable_requirements(dossier.referential_version, dossier.service)
-        if r.domain == "ethics"
-    ]
+    requirements = [r for r in applicable_requirements(dossier) if r.domain == "ethics"]
     first, *others = requirements
 
     # « Partiellement conforme » needs a comment: said at once, then saved once written.

@@ -7,11 +7,10 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from applications.domain.applicability import applicable_domains, applicable_requirements
 from applications.domain.dossiers import dossier_create
-from applications.domain.orientation import applicable_requirements
 from applications.domain.questionnaire import answer_save, evidence_add
 from applications.enums import DecisionOutcome, DossierState, Opinion
-from applications.guards import applicable_domains
 from applications.models import Dossier, Orientation, Service
 from applications.referential.loader import load_referential
 from reviews.domain.commission import current_agenda_item, vote_cast, vote_close, vote_open
@@ -54,7 +53,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
 
 def fill_questionnaire(dossier, actor):
     """Answer every applicable requirement « Conforme » with a PDF, as an editor would."""
-    for requirement in applicable_requirements(dossier.referential_version, dossier.service):
+    for requirement in applicable_requirements(dossier):
         answer_save(
             dossier=dossier,
             requirement=requirement,
@@ -115,7 +114,7 @@ class Cast:
 
     def evaluate(self, dossier, verdict="compliant"):
         """Each expert gives `verdict` on every requirement of their domain, then signs."""
-        for requirement in applicable_requirements(dossier.referential_version, dossier.service):
+        for requirement in applicable_requirements(dossier):
             verdict_save(
                 dossier=dossier,
                 requirement=requirement,
@@ -169,6 +168,11 @@ def dossier_in_state(state, *, organisation=None, requests_data_exchange=False, 
     The questionnaire is filled in completely unless `filled=False` (then only drafts make sense).
     """
     from applications.domain import transitions as t
+    from decisions.domain.services import dossier_decide
+    from reviews.domain.commission import dossier_record_opinion
+    from reviews.domain.complements import dossier_request_complements
+    from reviews.domain.report import dossier_complete_evaluation
+    from reviews.domain.sessions import dossier_schedule
 
     small_referential()
     organisation = organisation or OrganisationFactory()
@@ -188,31 +192,31 @@ def dossier_in_state(state, *, organisation=None, requests_data_exchange=False, 
         ),
         "assign": lambda d: cast.assign_experts(d) or d,
         "start_evaluation": lambda d: t.dossier_start_evaluation(dossier=d, actor=cast.instructor),
-        "request_complements": lambda d: t.dossier_request_complements(
+        "request_complements": lambda d: dossier_request_complements(
             dossier=d, actor=cast.instructor, comment="Précisez."
         ),
         "evaluate": lambda d: cast.evaluate(d),
-        "complete_evaluation": lambda d: t.dossier_complete_evaluation(
+        "complete_evaluation": lambda d: dossier_complete_evaluation(
             dossier=d, actor=cast.instructor
         ),
-        "schedule": lambda d: t.dossier_schedule(
+        "schedule": lambda d: dossier_schedule(
             dossier=d, actor=cast.instructor, session=cast.session
         ),
-        "favorable": lambda d: t.dossier_record_opinion(
+        "favorable": lambda d: dossier_record_opinion(
             dossier=cast.vote(d, Opinion.FAVORABLE), actor=cast.chair
         ),
-        "reserved": lambda d: t.dossier_record_opinion(
+        "reserved": lambda d: dossier_record_opinion(
             dossier=cast.vote(d, Opinion.FAVORABLE_SUSPENSIVE),
             actor=cast.chair,
             reservations="Attestation HDS à fournir.",
         ),
-        "unfavorable": lambda d: t.dossier_record_opinion(
+        "unfavorable": lambda d: dossier_record_opinion(
             dossier=cast.vote(d, Opinion.UNFAVORABLE), actor=cast.chair
         ),
-        "referenced": lambda d: t.dossier_decide(
+        "referenced": lambda d: dossier_decide(
             dossier=d, actor=cast.ministry, outcome=DecisionOutcome.REFERENCED
         ),
-        "refused": lambda d: t.dossier_decide(
+        "refused": lambda d: dossier_decide(
             dossier=d,
             actor=cast.ministry,
             outcome=DecisionOutcome.REFUSED,

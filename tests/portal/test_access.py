@@ -7,6 +7,7 @@ from django.urls import reverse
 from applications.domain.workflow import TRANSITIONS
 from applications.enums import DossierState
 from applications.models import Dossier, TransitionLog
+from tests.assertions import assert_nothing_changed
 from tests.factories import OrganisationFactory, editor, staff_user
 from tests.factories.dossiers import dossier_in_state
 
@@ -24,10 +25,10 @@ def test_editor_of_another_organisation_gets_404_on_every_dossier_url(client):
     dossier, _cast = dossier_in_state(S.SUBMITTED)
     outsider = editor(OrganisationFactory())
     client.force_login(outsider)
-    for url in dossier_urls(dossier):
-        assert client.get(url).status_code == 404, url
-        assert client.post(url, {"transition-comment": "x"}).status_code == 404, url
-    assert Dossier.objects.get(pk=dossier.pk).state == S.SUBMITTED
+    with assert_nothing_changed(dossier):
+        for url in dossier_urls(dossier):
+            assert client.get(url).status_code == 404, url
+            assert client.post(url, {"transition-comment": "x"}).status_code == 404, url
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -81,10 +82,10 @@ def test_transition_through_the_page_writes_one_audit_row(client):
     assert page.status_code == 200
     assert "Motif (obligatoire)" in page.content.decode()
     # Without the required reason: a French error, 400, nothing written.
-    response = client.post(url, {"transition-comment": ""})
+    with assert_nothing_changed(dossier):
+        response = client.post(url, {"transition-comment": ""})
     assert response.status_code == 400
     assert "Ce champ est obligatoire" in response.content.decode()
-    assert Dossier.objects.get(pk=dossier.pk).state == S.SUBMITTED
     response = client.post(url, {"transition-comment": "L'AIPD manque."})
     assert response.status_code == 302
     assert Dossier.objects.get(pk=dossier.pk).state == S.INCOMPLETE
@@ -100,8 +101,8 @@ def test_action_not_offered_to_the_user_answers_403_and_changes_nothing(client):
     dossier, cast = dossier_in_state(S.SUBMITTED)
     client.force_login(cast.editor)
     url = reverse("applications:dossier-transition", args=[dossier.pk, "start_evaluation"])
-    assert client.post(url, {"transition-comment": ""}).status_code == 403
-    assert Dossier.objects.get(pk=dossier.pk).state == S.SUBMITTED
+    with assert_nothing_changed(dossier):
+        assert client.post(url, {"transition-comment": ""}).status_code == 403
 
 
 def test_blocked_action_shows_why(client):
@@ -110,9 +111,9 @@ def test_blocked_action_shows_why(client):
     page = client.get(reverse("applications:dossier-detail", args=[dossier.pk]))
     assert "Impossible de lancer l&#x27;évaluation : aucun expert affecté" in page.content.decode()
     url = reverse("applications:dossier-transition", args=[dossier.pk, "start_evaluation"])
-    response = client.post(url, {"transition-comment": ""})
+    with assert_nothing_changed(dossier):
+        response = client.post(url, {"transition-comment": ""})
     assert response.status_code == 400
-    assert Dossier.objects.get(pk=dossier.pk).state == S.SUBMITTED
 
 
 def test_timeline_lists_every_transition_in_french(client):
@@ -137,10 +138,12 @@ def test_expert_who_has_not_declared_reaches_no_page_of_the_dossier(client):
     cast.assign_experts(dossier, declare=False)
     expert = next(iter(cast.experts.values()))
     client.force_login(expert)
-    for url in dossier_urls(dossier):
-        assert client.get(url).status_code == 404, url
-    questionnaire = reverse("applications:questionnaire", args=[dossier.pk])
-    assert client.get(questionnaire).status_code == 404
+    with assert_nothing_changed(dossier):
+        for url in dossier_urls(dossier):
+            assert client.get(url).status_code == 404, url
+            assert client.post(url, {"transition-comment": "x"}).status_code == 404, url
+        questionnaire = reverse("applications:questionnaire", args=[dossier.pk])
+        assert client.get(questionnaire).status_code == 404
 
 
 def test_cleared_expert_does_not_get_the_editor_questionnaire_buttons(client):

@@ -36,6 +36,7 @@ def test_signup_creates_an_editor_who_must_verify_the_address(client):
     assert user.emailaddress_set.get().verified
 
 
+@pytest.mark.usefixtures("redis_cache")  # the counters in the real Redis, as in production
 def test_repeated_failed_logins_are_rate_limited(client):
     user = UserFactory(email="cible@exemple.test")
     for _ in range(5):

@@ -40,3 +40,10 @@ def test_anonymous_pages_are_not_marked_private(client):
     response = client.get(reverse("home"))
 
     assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+def test_favicon_points_at_the_state_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response.url.endswith(".ico") and "dsfr/dist/favicon/favicon" in response.url

@@ -159,7 +159,7 @@ def test_demo_administrator_uses_the_admin_after_the_totp_step(client, settings)
     call_command("seed_demo", "--force", verbosity=0)
     administrator = User.objects.get(email="admin@demo.test")
     assert administrator.is_staff and not administrator.is_superuser
-    from applications.domain.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+    from demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
     client.post(
         reverse("account_login"), {"login": administrator.email, "password": DEMO_PASSWORD}

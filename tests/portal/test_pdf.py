@@ -16,8 +16,7 @@ from django.conf import settings
 from django.test import override_settings
 from pypdf import PdfReader
 
-from decisions.domain.documents import pdf_fonts
-from portal.pdf import render_pdf, render_pdf_from_string, static_roots
+from portal.pdf import pdf_fonts, render_pdf, render_pdf_from_string, static_roots
 
 TEST_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 SECRET = "jeton-secret-7f3a91"

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.urls import reverse
 
 from applications.domain.diagram import workflow_mermaid
@@ -73,21 +72,6 @@ def test_workflow_diagram_has_every_transition_edge():
     assert "in_commission --> opinion_reserved : record_opinion" in diagram
     assert "opinion_unfavorable --> refused : decide" in diagram
     assert "suspended --> dereferenced : dereference" in diagram
-
-
-@pytest.mark.django_db
-def test_healthz_answers_200_when_database_and_broker_answer(client):
-    response = client.get(reverse("healthz"))
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
-
-
-@pytest.mark.django_db
-def test_healthz_answers_503_when_the_broker_is_down(client, broker_down):
-    response = client.get(reverse("healthz"))
-    assert response.status_code == 503
-    assert response.json()["broker"] == "error"
-    assert response.json()["database"] == "ok"
 
 
 def test_responses_carry_a_strict_content_security_policy(client, db):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from applications.enums import DossierState
 from applications.models import Answer, Evidence
 from reviews.models import DomainEvaluation, Verdict
+from tests.assertions import assert_nothing_changed
 from tests.factories import OrganisationFactory, editor, expert
 from tests.factories.dossiers import dossier_in_state
 
@@ -70,11 +71,13 @@ def test_others_get_404_on_the_evaluation_screen(client, evaluating, who):
         "outsider": editor(OrganisationFactory()),
     }[who]
     client.force_login(person)
-    assert client.get(evaluation_url(dossier, "ethics")).status_code == 404
-    assert client.get(_sign_url(dossier, "ethics")).status_code == 404
     data = {"verdict": "compliant", "comment": ""}
-    assert client.post(verdict_url(dossier, "ethics", "ETH-ACC-01"), data).status_code == 404
-    assert not Verdict.objects.exists()
+    sign = {"conclusion": "favorable", "synthesis": "Domaine maîtrisé."}
+    with assert_nothing_changed(dossier, tables=(Verdict, DomainEvaluation)):
+        assert client.get(evaluation_url(dossier, "ethics")).status_code == 404
+        assert client.get(_sign_url(dossier, "ethics")).status_code == 404
+        assert client.post(verdict_url(dossier, "ethics", "ETH-ACC-01"), data).status_code == 404
+        assert client.post(_sign_url(dossier, "ethics"), sign).status_code == 404
 
 
 def test_domain_that_does_not_apply_is_404(client, evaluating):
@@ -92,9 +95,9 @@ def test_instructor_reads_without_forms_and_cannot_give_verdicts(client, evaluat
     assert "Lecture seule" in text(response)
     assert 'name="verdict"' not in html(response)
     data = {"verdict": "compliant", "comment": ""}
-    assert client.post(verdict_url(dossier, "ethics", "ETH-ACC-01"), data).status_code == 403
-    assert client.get(_sign_url(dossier, "ethics")).status_code == 403
-    assert not Verdict.objects.exists()
+    with assert_nothing_changed(dossier, tables=(Verdict, DomainEvaluation)):
+        assert client.post(verdict_url(dossier, "ethics", "ETH-ACC-01"), data).status_code == 403
+        assert client.get(_sign_url(dossier, "ethics")).status_code == 403
 
 
 def test_preview_serves_pdf_inline_in_a_sandbox(client, evaluating):
@@ -199,10 +202,10 @@ def test_signing_needs_every_verdict_then_freezes_the_domain(client, evaluating)
     client.force_login(person)
     sign = {"conclusion": "favorable", "synthesis": "Domaine maîtrisé."}
 
-    early = client.post(_sign_url(dossier, "ethics"), sign)
+    with assert_nothing_changed(dossier, tables=(DomainEvaluation,)):
+        early = client.post(_sign_url(dossier, "ethics"), sign)
     assert early.status_code == 400
     assert "Impossible de signer : 1 exigence(s) du domaine sans avis." in text(early)
-    assert not DomainEvaluation.objects.exists()
 
     client.post(verdict_url(dossier, "ethics", "ETH-ACC-01"), {"verdict": "compliant"})
     missing = client.post(_sign_url(dossier, "ethics"), {"conclusion": "favorable"})
@@ -222,16 +225,16 @@ def test_signing_needs_every_verdict_then_freezes_the_domain(client, evaluating)
     page = client.get(evaluation_url(dossier, "ethics"))
     assert "Évaluation signée le" in text(page)
     assert 'name="verdict"' not in html(page)
-    refused = client.post(
-        verdict_url(dossier, "ethics", "ETH-ACC-01"),
-        {"verdict": "non_compliant", "comment": "Changement d'avis."},
-        HTTP_HX_REQUEST="true",
-    )
-    assert refused.status_code == 403
-    assert Verdict.objects.get(dossier=dossier).verdict == "compliant"
-    assert client.post(_sign_url(dossier, "ethics"), sign).status_code == 403
-    assert client.get(_sign_url(dossier, "ethics")).status_code == 302
-    assert DomainEvaluation.objects.count() == 1
+    compliant = Verdict.objects.filter(dossier=dossier, verdict="compliant")
+    with assert_nothing_changed(dossier, tables=(compliant, Verdict, DomainEvaluation)):
+        refused = client.post(
+            verdict_url(dossier, "ethics", "ETH-ACC-01"),
+            {"verdict": "non_compliant", "comment": "Changement d'avis."},
+            HTTP_HX_REQUEST="true",
+        )
+        assert refused.status_code == 403
+        assert client.post(_sign_url(dossier, "ethics"), sign).status_code == 403
+        assert client.get(_sign_url(dossier, "ethics")).status_code == 302
 
 
 def test_verdicts_wait_for_the_evaluation_to_start(client):
@@ -242,5 +245,5 @@ def test_verdicts_wait_for_the_evaluation_to_start(client):
     assert page.status_code == 200
     assert "L'évaluation n'a pas encore été lancée." in text(page)
     data = {"verdict": "compliant", "comment": ""}
-    assert client.post(verdict_url(dossier, "ethics", "ETH-ACC-01"), data).status_code == 403
-    assert not Verdict.objects.exists()
+    with assert_nothing_changed(dossier, tables=(Verdict,)):
+        assert client.post(verdict_url(dossier, "ethics", "ETH-ACC-01"), data).status_code == 403

@@ -12,7 +12,7 @@ from applications.enums import DecisionOutcome, DossierState
 from decisions.domain.documents import decision_render
 from portal.notifications.models import OutboxMessage
 from reviews.domain.assignments import assignment_create
-from reviews.models import Assignment, ConflictStatus, Verdict
+from reviews.models import Assignment, ComplementRequest, ConflictStatus, Verdict
 from reviews.rules import (
     cleared_assignments,
     dossier_ids_cleared_for,
@@ -20,6 +20,7 @@ from reviews.rules import (
     is_cleared_expert,
     is_cleared_expert_for_domain,
 )
+from tests.assertions import assert_nothing_changed
 from tests.decisions.helpers import decided
 from tests.factories import expert
 from tests.factories.dossiers import dossier_in_state
@@ -94,20 +95,21 @@ def test_uncleared_expert_gets_404_on_every_page_and_file_of_the_evaluation(clie
     person = _uncleared(dossier, cast, kind)
     requirement = _evidence(dossier, DOMAIN).requirement
     client.force_login(person)
+    assignment = Assignment.objects.filter(dossier=dossier, expert=person, domain=DOMAIN)
 
-    for name, url in _evaluation_stage_urls(dossier, DOMAIN).items():
-        assert client.get(url).status_code == 404, name
-    response = client.post(
-        verdict_url(dossier, DOMAIN, requirement.code), {"verdict": "compliant", "comment": ""}
-    )
-    assert response.status_code == 404
-    complements = client.post(
-        reverse("reviews:complements-request", args=[dossier.pk]),
-        {"questions-TOTAL_FORMS": "1", "questions-INITIAL_FORMS": "0"},
-    )
-    assert complements.status_code == 404
-    assert not Verdict.objects.filter(expert=person).exists()
-    assert Assignment.objects.get(dossier=dossier, expert=person).domain == DOMAIN
+    with assert_nothing_changed(dossier, tables=(Verdict, ComplementRequest, assignment)):
+        for name, url in _evaluation_stage_urls(dossier, DOMAIN).items():
+            assert client.get(url).status_code == 404, name
+        response = client.post(
+            verdict_url(dossier, DOMAIN, requirement.code), {"verdict": "compliant", "comment": ""}
+        )
+        assert response.status_code == 404
+        complements = client.post(
+            reverse("reviews:complements-request", args=[dossier.pk]),
+            {"questions-TOTAL_FORMS": "1", "questions-INITIAL_FORMS": "0"},
+        )
+        assert complements.status_code == 404
+    assert assignment.exists()
 
 
 @pytest.mark.parametrize("kind", KINDS)

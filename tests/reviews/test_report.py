@@ -8,10 +8,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from applications.domain import transitions as t
 from applications.enums import DossierState
 from reviews.domain.evaluation import evaluation_sign, verdict_save
-from reviews.domain.report import report_render
+from reviews.domain.report import dossier_complete_evaluation, report_render
 from reviews.domain.scoring import evaluation_scores
 from reviews.models import EvaluationReport, ReportStatus
 from tests.factories import staff_user
@@ -51,7 +50,7 @@ def evaluated():
             conclusion="reserved",
             synthesis=f"Synthèse du domaine {domain}.",
         )
-    dossier = t.dossier_complete_evaluation(dossier=dossier, actor=cast.instructor)
+    dossier = dossier_complete_evaluation(dossier=dossier, actor=cast.instructor)
     return dossier, cast
 
 

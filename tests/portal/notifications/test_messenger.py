@@ -1,0 +1,173 @@
+"""The message fan-out: one event → its recipients → its template pair → one outbox row each."""
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import get_template
+from django.utils import translation
+
+from applications.enums import DossierState
+from applications.models import TransitionLog
+from portal.notifications.messenger import (
+    EVENTS,
+    UnknownEvent,
+    notification_recipients,
+    notification_render,
+    notify,
+)
+from portal.notifications.models import OutboxMessage
+from portal.notifications.services import outbox_enqueue
+from portal.organisations.models import Invitation
+from reviews.models import Assignment
+from tests.factories import staff_user
+from tests.factories.dossiers import dossier_in_state
+from tests.factories.people import editor
+
+S = DossierState
+pytestmark = pytest.mark.django_db
+PORTAL = settings.PORTAL_BASE_URL.rstrip("/")
+
+
+def _transition():
+    dossier, cast = dossier_in_state(S.SUBMITTED)
+    log = TransitionLog.objects.filter(dossier=dossier).order_by("-seq").first()
+    return {"dossier": dossier, "actor": cast.editor, "log": log}, f"Dossier {dossier.reference}"
+
+
+def _decision_ready():
+    from tests.decisions.helpers import decided
+
+    decision, dossier, _cast = decided()
+    return {"dossier": dossier, "decision": decision}, f"Décision n° {decision.number}"
+
+
+def _assignment():
+    dossier, _cast = dossier_in_state(S.UNDER_EVALUATION)
+    return Assignment.objects.filter(dossier=dossier).first()
+
+
+def _conflict_declared():
+    assignment = _assignment()
+    context = {"dossier": assignment.dossier, "actor": assignment.expert, "assignment": assignment}
+    return context, "Conflit d'intérêts déclaré"
+
+
+def _declaration_expected():
+    assignment = _assignment()
+    context = {"actor": assignment.assigned_by, "assignment": assignment}
+    return context, assignment.dossier.service.name
+
+
+def _invitation():
+    dossier, cast = dossier_in_state(S.DRAFT, filled=False)
+    invitation = Invitation.objects.create(
+        organisation=dossier.service.organisation,
+        email="invitee@exemple.test",
+        token_hash="0" * 64,
+        invited_by=cast.editor,
+    )
+    context = {"actor": cast.editor, "invitation": invitation, "token": "jeton"}
+    return context, "Invitation à rejoindre"
+
+
+#: One way to raise each registered event, and a text its subject must show.
+EXAMPLES = {
+    "dossier_transition": _transition,
+    "decision_ready": _decision_ready,
+    "conflict_declared": _conflict_declared,
+    "assignment_declaration_expected": _declaration_expected,
+    "invitation": _invitation,
+}
+
+
+def test_every_registered_event_has_an_example_here():
+    assert set(EVENTS) == set(EXAMPLES)
+
+
+def test_unknown_event_raises():
+    with pytest.raises(UnknownEvent):
+        notify("no_such_event", dossier=None)
+    assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.parametrize("event", sorted(EXAMPLES))
+def test_event_renders_its_template_pair_in_french_with_a_one_line_subject(event):
+    context, shown = EXAMPLES[event]()
+    get_template(f"notifications/{event}_subject.txt")
+    get_template(f"notifications/{event}_body.txt")
+
+    with translation.override("en"):
+        subject, body = notification_render(event, **context)
+
+    assert "\n" not in subject and "\r" not in subject
+    assert shown in subject
+    assert subject == subject.strip()
+    assert "Bonjour," in body  # French whatever the caller's language
+    if EVENTS[event].link is not None:
+        assert f"{PORTAL}/" in body
+
+
+@pytest.mark.parametrize("event", sorted(EXAMPLES))
+def test_event_queues_one_outbox_row_per_recipient(event, django_capture_on_commit_callbacks):
+    context, _shown = EXAMPLES[event]()
+    expected = notification_recipients(event, **context)
+    assert expected
+    OutboxMessage.objects.all().delete()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        messages = notify(event, **context)
+
+    rows = list(OutboxMessage.objects.all())
+    assert sorted(m.to for m in rows) == sorted(expected)  # one row each, nobody twice
+    assert len({(m.subject, m.body) for m in rows}) == 1  # rendered once for all
+    assert {m.pk for m in messages} == {m.pk for m in rows}
+    assert len(callbacks) == len(rows)  # each handed to Celery after commit
+
+
+def test_actor_is_not_told_of_their_own_act():
+    context, _shown = _transition()
+    dossier, actor = context["dossier"], context["actor"]
+    colleague = editor(dossier.service.organisation)
+
+    told = notification_recipients("dossier_transition", **context)
+
+    assert actor.email not in told
+    assert colleague.email in told
+    assert EVENTS["dossier_transition"].exclude_actor
+
+
+def test_event_without_actor_exclusion_keeps_the_actor():
+    context, _shown = _conflict_declared()
+    instructor = staff_user("instructor")
+
+    told = notification_recipients("conflict_declared", **{**context, "actor": instructor})
+
+    assert instructor.email in told
+
+
+class Exploding:
+    def __getattr__(self, name):
+        raise RuntimeError("rendu impossible")
+
+
+def test_failure_to_render_writes_nothing_in_the_callers_transaction():
+    context, _shown = _conflict_declared()
+    staff_user("instructor")
+    assert len(notification_recipients("conflict_declared", **context)) >= 2
+    OutboxMessage.objects.all().delete()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox_enqueue(to="autre@exemple.test", subject="Écrit avant", body="…")
+        notify("conflict_declared", **{**context, "assignment": Exploding()})
+
+    assert not OutboxMessage.objects.exists()
+
+
+def test_failure_to_render_writes_no_row_even_outside_a_transaction():
+    context, _shown = _conflict_declared()
+    OutboxMessage.objects.all().delete()
+
+    with pytest.raises(RuntimeError):
+        notify("conflict_declared", **{**context, "assignment": Exploding()})
+
+    assert not OutboxMessage.objects.exists()
