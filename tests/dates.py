@@ -10,7 +10,7 @@ plain ASCII (février, août, décembre) and the days the clocks change.
 - As a plugin, to run existing tests under one frozen clock (the clock starts there and ticks,
   so that waits and timeouts still work)::
 
-      bin/test -p tests.dates --frozen-at=new-year-in-paris tests/reviews/test_queues.py
+      bin/test -p tests.dates --frozen-at=new-year-in-paris tests/reviews/domain/test_queues.py
       bin/test -p tests.dates --frozen-at=2026-08-15T10:00:00Z tests/decisions
 """
 

@@ -1,7 +1,7 @@
 """The durable-job helper (portal/jobs.py) on the real database, through the two jobs it runs:
 one file whatever an interrupted attempt left, the sweep's choice of stale jobs, a broker that is
 down, and attempts spent by workers that died. The real workers are in
-tests/decisions/test_worker.py and tests/reviews/test_report_worker.py."""
+tests/decisions/test_tasks.py and tests/reviews/test_tasks.py."""
 
 import logging
 from datetime import timedelta

@@ -11,8 +11,7 @@ from reviews.domain.scoring import DomainScore, evaluation_scores
 from reviews.models import Verdict
 from tests.factories import OrganisationFactory, editor, expert
 from tests.factories.dossiers import ServiceFactory, small_referential
-
-from .helpers import requirement
+from tests.reviews.helpers import requirement
 
 pytestmark = pytest.mark.django_db
 

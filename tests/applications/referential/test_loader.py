@@ -14,7 +14,7 @@ from applications.referential.loader import ReferentialError, load_referential
 from tests.factories import editor
 from tests.factories.dossiers import SMALL_REFERENTIAL, dossier_in_state
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.django_db
 
 VALID = SMALL_REFERENTIAL.read_text()

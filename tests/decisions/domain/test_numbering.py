@@ -10,9 +10,8 @@ from django.utils import timezone
 from applications.enums import DecisionOutcome, DossierState
 from decisions.domain.services import decision_number, decision_number_allocate, dossier_decide
 from decisions.models import Decision
+from tests.decisions.helpers import MOTIVES, decided
 from tests.factories.dossiers import dossier_in_state
-
-from .helpers import MOTIVES, decided
 
 S = DossierState
 

@@ -14,8 +14,7 @@ from applications.models import Dossier
 from reviews.models import Assignment
 from tests.factories import OrganisationFactory, editor, expert, staff_user
 from tests.factories.dossiers import dossier_in_state
-
-from .helpers import text
+from tests.reviews.helpers import text
 
 S = DossierState
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,7 @@ from reviews.models import DomainEvaluation, Verdict
 from tests.assertions import assert_nothing_changed
 from tests.factories import OrganisationFactory, editor, expert
 from tests.factories.dossiers import dossier_in_state
-
-from .helpers import evaluation_url, html, requirement, text, verdict_url
+from tests.reviews.helpers import evaluation_url, html, requirement, text, verdict_url
 
 S = DossierState
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,7 @@ from reviews.domain.scoring import evaluation_scores
 from reviews.models import EvaluationReport, ReportStatus
 from tests.factories import staff_user
 from tests.factories.dossiers import dossier_in_state
-
-from .helpers import requirement, text
+from tests.reviews.helpers import requirement, text
 
 S = DossierState
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,7 @@ from decisions.domain.documents import MAX_ATTEMPTS, DecisionRenderError, decisi
 from decisions.domain.services import decision_correct
 from decisions.models import Decision, PdfStatus
 from portal.notifications.models import OutboxMessage
-
-from .helpers import MOTIVES, decided, pdf_fonts, pdf_text, pdf_xmp
+from tests.decisions.helpers import MOTIVES, decided, pdf_fonts, pdf_text, pdf_xmp
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,8 @@ from applications.models import TransitionLog
 from decisions.domain.services import DEFAULT_SIGNATORY_TITLE, dossier_decide
 from decisions.models import Decision, DecisionCounter, PdfStatus
 from tests.assertions import assert_nothing_changed
+from tests.decisions.helpers import MOTIVES, decided
 from tests.factories.dossiers import dossier_in_state
-
-from .helpers import MOTIVES, decided
 
 S = DossierState
 

@@ -8,8 +8,7 @@ from applications.enums import DossierState
 from applications.models import Answer, Dossier, Revision, TransitionLog
 from reviews.models import ComplementItem, ComplementRequest
 from tests.factories.dossiers import dossier_in_state
-
-from .helpers import evaluation_url, html, png, requirement, text, verdict_url
+from tests.reviews.helpers import evaluation_url, html, png, requirement, text, verdict_url
 
 S = DossierState
 pytestmark = pytest.mark.django_db

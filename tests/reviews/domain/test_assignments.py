@@ -13,8 +13,7 @@ from portal.notifications.models import OutboxMessage
 from reviews.models import Assignment, ExpertConflict
 from tests.factories import OrganisationFactory, editor, expert, staff_user
 from tests.factories.dossiers import dossier_in_state
-
-from .helpers import evaluation_url, text
+from tests.reviews.helpers import evaluation_url, text
 
 S = DossierState
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,7 @@ from portal.notifications.models import OutboxMessage
 from reviews.models import IncompletenessItem
 from tests.factories import OrganisationFactory, editor, expert
 from tests.factories.dossiers import dossier_in_state
-
-from .helpers import requirement, text
+from tests.reviews.helpers import requirement, text
 
 S = DossierState
 pytestmark = pytest.mark.django_db
