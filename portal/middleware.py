@@ -87,7 +87,10 @@ class StaffMfaRequiredMiddleware:
     open_prefixes = (
         "/comptes/login/",
         "/comptes/logout/",
-        "/comptes/2fa/",
+        # The TOTP steps only: a session without the second factor cannot, say, deactivate it.
+        "/comptes/2fa/authenticate/",
+        "/comptes/2fa/reauthenticate/",
+        "/comptes/2fa/totp/activate/",
         "/comptes/reauthenticate/",
         "/static/",
         "/healthz",

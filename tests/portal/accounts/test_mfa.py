@@ -180,3 +180,19 @@ def test_demo_administrator_uses_the_admin_after_the_totp_step(client, settings)
     # Not theirs: TOTP secrets, the append-only journal's internals, decisions.
     assert client.get("/gestion-technique/mfa/authenticator/").status_code == 403
     assert client.get("/gestion-technique/decisions/decision/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name", ["mfa_deactivate_totp", "mfa_view_recovery_codes", "account_change_password"]
+)
+def test_session_without_the_second_factor_cannot_change_the_factors(client, name):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    person = superuser()
+    TOTP.activate(person, TEST_TOTP_SECRET)
+    client.force_login_password_only(person)
+
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_reauthenticate"))
