@@ -15,8 +15,6 @@ programs, attached files… in a PDF; macros in an office document.
 """
 
 import math
-import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -29,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import evidence_active_content as active
+from .evidence_names import display_name, name_extension, sanitize_filename
 
 MEGABYTE = 1024 * 1024
 MAX_EVIDENCE_BYTES = 20 * MEGABYTE
@@ -40,8 +39,6 @@ MAX_ZIP_ENTRIES = 10_000
 # POI's defaults (ZipSecureFile), which real office documents stay well within.
 MAX_COMPRESSION_RATIO = 100
 COMPRESSION_RATIO_GRACE_BYTES = 100 * 1024
-MAX_NAME_LENGTH = 120
-FALLBACK_STEM = "piece-justificative"
 
 
 class EvidenceKind(NamedTuple):
@@ -123,7 +120,7 @@ def check_evidence_file(uploaded) -> CheckedFile:
     "too_large_unpacked", "compression_ratio", "macros"; for PDFs "active_content",
     "unverifiable" and "too_large_unpacked"."""
     raw_name = getattr(uploaded, "name", None) or ""
-    params = {"name": _display_name(raw_name)}
+    params = {"name": display_name(raw_name)}
     try:
         size = _size_of(uploaded)
         if size == 0:
@@ -144,7 +141,7 @@ def check_evidence_file(uploaded) -> CheckedFile:
     finally:
         uploaded.seek(0)
 
-    extension = _split(_clean(raw_name))[1]
+    extension = name_extension(raw_name)
     dotted = f".{extension}" if extension else ""
     if kind is None:
         raise _type_error(dotted, params)
@@ -156,27 +153,6 @@ def check_evidence_file(uploaded) -> CheckedFile:
         content_type=ALLOWED_KINDS[kind].content_type,
         size=size,
     )
-
-
-def sanitize_filename(name: str, extension: str | None = None) -> str:
-    """A file name safe to store and to offer for download, never empty.
-
-    Keeps the base name only, in NFC; characters other than letters, digits, space, dot, dash and
-    underscore become "_"; whitespace runs become one space; leading dots and spaces go; at most
-    120 characters, extension kept and lower-cased. With `extension` ("pdf" or ".pdf") the result
-    ends with it: it replaces the name's own extension when they are the same (case aside) and
-    is appended otherwise. Fallback: "piece-justificative.<ext>"."""
-    stem, own = _split(_clean(name))
-    if extension is not None:
-        wanted = extension.removeprefix(".").lower()
-        if not _is_extension(wanted):
-            raise ValueError(f"Not a file extension: {extension!r}")
-        if own and own != wanted:
-            stem = f"{stem}.{own}"
-        own = wanted
-    budget = MAX_NAME_LENGTH - (len(own) + 1 if own else 0)
-    stem = stem[:budget].strip(" .") or FALLBACK_STEM
-    return f"{stem}.{own}" if own else stem
 
 
 # --- Content ------------------------------------------------------------------------------------
@@ -386,44 +362,3 @@ def _kind_of_extension(dotted: str) -> str | None:
 def _megabytes(size: int) -> str:
     """Rounded up, so that 20 Mo and one byte never reads "20,0 Mo"."""
     return number_format(math.ceil(size * 10 / MEGABYTE) / 10, decimal_pos=1)
-
-
-# --- Names --------------------------------------------------------------------------------------
-
-
-def _base_name(name: str) -> str:
-    return re.split(r"[/\\]", name)[-1]
-
-
-def _clean(name: str) -> str:
-    """Base name, NFC, whitespace collapsed, unsafe characters replaced, no trailing dots."""
-    name = unicodedata.normalize("NFC", _base_name(name))
-    name = " ".join(name.split())
-    name = "".join(char if _is_safe(char) else "_" for char in name)
-    return name.rstrip(" .")
-
-
-def _is_safe(char: str) -> bool:
-    return char in " .-_" or unicodedata.category(char) in {"Lu", "Ll", "Lt", "Lm", "Lo", "Nd"}
-
-
-def _split(clean: str) -> tuple[str, str]:
-    """(stem, lower-cased extension without dot, "" if none) of a cleaned name."""
-    stem, dot, extension = clean.rpartition(".")
-    if not dot or not _is_extension(extension):
-        stem, extension = clean, ""
-    return stem.strip(" ."), extension.lower()
-
-
-def _is_extension(text: str) -> bool:
-    return 0 < len(text) <= 10 and text.isascii() and text.isalnum()
-
-
-def _display_name(name: str) -> str:
-    """The name as the user knows it, for messages: base name, without invisible characters."""
-    name = unicodedata.normalize("NFC", _base_name(name))
-    name = " ".join(name.split())
-    name = "".join(char for char in name if not unicodedata.category(char).startswith("C"))
-    if len(name) > MAX_NAME_LENGTH:
-        name = name[: MAX_NAME_LENGTH - 1] + "…"
-    return name or _("sans nom")

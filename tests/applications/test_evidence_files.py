@@ -19,13 +19,12 @@ from pypdf import PdfReader, PdfWriter
 from applications.evidence_files import (
     ALLOWED_KINDS,
     MAX_EVIDENCE_BYTES,
-    MAX_NAME_LENGTH,
     MAX_ZIP_ENTRIES,
     CheckedFile,
     accepted_extensions_html_attribute,
     check_evidence_file,
-    sanitize_filename,
 )
+from applications.evidence_names import MAX_NAME_LENGTH, sanitize_filename
 from portal.pdf import render_pdf_from_string
 
 MEGABYTE = 1024 * 1024
