@@ -26,7 +26,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 NOT_BENCHMARKS = frozenset({"harness", "bare_wsgi"})
 #: Benchmarks that bring their own servers and options: `python -m benchmarks NAME [OPTIONS]`
 #: hands the command line over to `benchmarks.NAME.main`.
-STANDALONE = frozenset({"http"})
+STANDALONE = frozenset({"http", "catalogue"})
 
 DEFAULT_SAMPLES = 60
 DEFAULT_WARMUP = 5
@@ -206,6 +206,10 @@ def prepare_environment(workdir: Path) -> None:
     os.environ.setdefault("SECRET_KEY", f"benchmarks-only-{secrets.token_hex(24)}")
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
     os.environ["PRIVATE_MEDIA_ROOT"] = str(workdir / "private")
+    # Decision and convention PDFs are signed: a throwaway seal of the run's own.
+    from portal.pki import generate_throwaway_pki, signing_environment
+
+    os.environ.update(signing_environment(generate_throwaway_pki(workdir / "pki")))
 
 
 @contextlib.contextmanager

@@ -1,6 +1,7 @@
-"""The decision's PDF: rendered once by a Celery task (PDF/A-3b, fonts embedded), stored on the
-private storage with its SHA-256, then announced to the editor by e-mail (the `decision_ready`
-event of decisions/domain/notifications.py, through the outbox).
+"""The decision's PDF: rendered once by a Celery task (PDF/A-3b, fonts embedded), signed
+electronically (PAdES, portal/signing.py), stored on the private storage with its SHA-256 (that
+of the signed file), then announced to the editor by e-mail (the `decision_ready` event of
+decisions/domain/notifications.py, through the outbox).
 The rendering is a durable job (`portal.jobs.FileJob`): `DECISION_PDF`."""
 
 from django.utils import timezone, translation
@@ -8,12 +9,15 @@ from django.utils import timezone, translation
 from portal.jobs import FileJob, JobAttemptFailed, JobFields
 from portal.notifications.messenger import notify
 from portal.pdf import render_pdf, sha256_hex
+from portal.signing import sign_pdf
 
 from ..models import Decision, PdfStatus
 
 #: Attempts before a decision's document is marked failed (the task retries with backoff).
 MAX_ATTEMPTS = 6
 TEMPLATE = "decisions/decision.html"
+#: The signature field of the ministry on every decision.
+SIGNATURE_FIELD = "Signature-ministere"
 
 
 class DecisionRenderError(JobAttemptFailed):
@@ -21,10 +25,18 @@ class DecisionRenderError(JobAttemptFailed):
 
 
 def decision_pdf(decision: Decision) -> bytes:
-    """The document of `decision`, in French whatever the language of the caller."""
+    """The document of `decision`, in French whatever the language of the caller, signed
+    (PAdES, `portal.signing`) in the field SIGNATURE_FIELD on behalf of its signatory.
+    Without a signing key the attempt fails (SigningNotConfigured) and is retried."""
     context = {"decision": decision, "corrected": decision.corrects}
     with translation.override("fr"):
-        return render_pdf(TEMPLATE, context)
+        content = render_pdf(TEMPLATE, context)
+    return sign_pdf(
+        content,
+        field_name=SIGNATURE_FIELD,
+        signer_name=decision.signatory_name,
+        reason=f"Décision n° {decision.number} du ministère chargé de la santé",
+    )
 
 
 def decision_pdf_name(decision: Decision) -> str:

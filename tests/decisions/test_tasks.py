@@ -19,6 +19,7 @@ from portal.celery import app
 from portal.notifications.models import OutboxMessage, OutboxStatus
 from portal.organisations.models import Membership
 from portal.pdf import sha256_hex
+from portal.signing import verify_pdf
 from tests.celery_processes import celery_beat, celery_worker, process_env
 from tests.factories.dossiers import dossier_in_state
 
@@ -148,4 +149,6 @@ def test_worker_killed_after_writing_the_pdf_before_committing_leaves_one_file(
     assert (decision.pdf.name, decision.pdf_attempts, decision.pdf_last_error) == (name, 2, "")
     assert _files(private_storage) == [name]
     assert sha256_hex((private_storage / name).read_bytes()) == decision.pdf_sha256
+    # Signed in the worker process, with the signing key its environment gave it.
+    assert [s.ok for s in verify_pdf((private_storage / name).read_bytes())] == [True]
     assert OutboxMessage.objects.filter(subject__contains=decision.number).count() == 1

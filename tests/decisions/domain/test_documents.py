@@ -10,6 +10,7 @@ from decisions.domain.documents import MAX_ATTEMPTS, DecisionRenderError, decisi
 from decisions.domain.services import decision_correct
 from decisions.models import Decision, PdfStatus
 from portal.notifications.models import OutboxMessage
+from portal.signing import verify_pdf
 from tests.decisions.helpers import MOTIVES, decided, pdf_fonts, pdf_text, pdf_xmp
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,15 @@ def test_pdf_is_pdf_a_with_every_font_embedded():
     assert fonts
     assert all(embedded == "yes" for _name, embedded in fonts), fonts
     assert any("Marianne" in name for name, _embedded in fonts), fonts
+
+
+def test_pdf_is_signed_on_behalf_of_the_ministry():
+    decision, _dossier, _cast = decided()
+    [signature] = verify_pdf(_rendered(decision))
+    assert signature.ok and signature.covers_whole_document
+    assert signature.field_name == "Signature-ministere"
+    assert signature.signer_name == decision.signatory_name
+    assert signature.reason == f"Décision n° {decision.number} du ministère chargé de la santé"
 
 
 def test_pdf_is_stored_privately_with_its_sha256(private_storage):
