@@ -74,13 +74,14 @@ def _population(with_questionnaire: bool):
     from applications.models import Dossier, Service
     from portal.accounts.models import User
 
-    from .queues import Population
+    from .queues import Population, referential_version
 
     if not User.objects.filter(email="instructeur@bench.test").exists():
         if with_questionnaire:
             _questionnaire_dossier()
         return Population()
     population = Population.__new__(Population)
+    population.version = referential_version()
     population.editor = User.objects.get(email="editeur@bench.test")
     population.instructor = User.objects.get(email="instructeur@bench.test")
     population.expert = User.objects.get(email="expert@bench.test")

@@ -1,5 +1,6 @@
 """The questionnaire of a complete dossier on the 2023 referential: server time and query count of
-the largest domain's page and of one autosave (htmx), against the bare health view.
+the largest domain's page (its requirements collapsed), of one requirement opened (the fragment
+the page loads with htmx) and of one autosave (htmx), against the bare health view.
 
 Targets (issue « benchmarks/ … questionnaire »): page p95 ≤ 200 ms and ≤ 20 queries whatever the
 number of requirements; autosave p95 ≤ 50 ms.
@@ -34,6 +35,8 @@ PAGE_MAX_QUERIES = 20
 AUTOSAVE_P95_MS = 50
 #: Not in the issue: an autosave's queries must not grow with the dossier either.
 AUTOSAVE_MAX_QUERIES = 20
+#: Not in the issue either: opening a requirement reads that requirement only.
+FRAGMENT_MAX_QUERIES = 12
 #: Every requirement of 2023 applies to the service built here (160 today).
 MIN_REQUIREMENTS = 150
 
@@ -164,11 +167,18 @@ def run(ctx: Context) -> Iterator[Metric]:
     client = Client()
     client.force_login(editor)
     page_url = reverse("applications:questionnaire-domain", args=[dossier.pk, domain])
-    autosave = Autosave(client, dossier, next(r for r in on_page if r.evidence_required))
+    opened = next(r for r in on_page if r.evidence_required)
+    autosave = Autosave(client, dossier, opened)
+    fragment_url = reverse("applications:requirement-detail", args=[dossier.pk, opened.code])
+
+    def fragment():
+        return client.get(fragment_url, HTTP_HX_REQUEST="true")
+
     timings = ctx.measure(
         {
             "baseline": baseline_case(client),
             "page": Case(lambda: client.get(page_url), expect_status(200)),
+            "fragment": Case(fragment, expect_status(200)),
             "autosave": Case(autosave, autosave.check),
         }
     )
@@ -185,6 +195,9 @@ def run(ctx: Context) -> Iterator[Metric]:
             if missing:
                 raise AssertionError(f"exigences absentes de la page : {', '.join(missing)}")
     worst = max(page_queries, key=page_queries.get)
+    fragment_queries, response = count_queries(fragment)
+    expect_status(200)(response)
+    fragment_html = response.content.decode()
     autosave_queries, response = count_queries(autosave)
     autosave.check(response)
 
@@ -203,6 +216,10 @@ def run(ctx: Context) -> Iterator[Metric]:
         ),
     )
     yield Metric("page_size", len(page_html.encode()) / 1024, "kB", note=note)
+    yield Metric("fragment_p50", timings["fragment"].p50, "ms", note=f"exigence {opened.code}")
+    yield Metric("fragment_p95", timings["fragment"].p95, "ms", note=f"exigence {opened.code}")
+    yield Metric("fragment_queries", fragment_queries, "count", FRAGMENT_MAX_QUERIES)
+    yield Metric("fragment_size", len(fragment_html.encode()) / 1024, "kB")
     yield Metric("autosave_p50", save.p50, "ms")
     yield Metric("autosave_p95", save.p95, "ms", AUTOSAVE_P95_MS)
     yield Metric("autosave_queries", autosave_queries, "count", AUTOSAVE_MAX_QUERIES)

@@ -9,12 +9,15 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.domain.applicability import latest_version
 from applications.models import Dossier, Orientation, Service
+from applications.referential.loader import load_referential
 from portal.accounts.models import ExpertScope, User
 from portal.organisations.models import Membership, Organisation
 from reviews.models import Assignment
@@ -26,6 +29,17 @@ PAGE_P95_MS = 150
 SERVICES = 20
 BATCH = 2_000
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+REFERENTIALS = ("2022", "2023")  # 2023 supersedes 2022: loaded in that order
+
+
+def referential_version():
+    """The latest referential version, loaded if none is (as `seed_demo` and the questionnaire
+    benchmark do)."""
+    version = latest_version()
+    if version is None:
+        for code in REFERENTIALS:
+            version = load_referential(settings.BASE_DIR / "referential" / f"{code}.yaml").version
+    return version
 
 
 def _person(email: str, role: str) -> User:
@@ -38,9 +52,12 @@ def _person(email: str, role: str) -> User:
 
 
 class Population:
-    """Submitted dossiers spread over a few services, each assigned to the same expert."""
+    """Submitted dossiers spread over a few services, each assigned to the same expert, each
+    pinned to the latest referential version as `dossier_create` pins every real dossier (an
+    unpinned one would make each row of a queue look the latest version up)."""
 
     def __init__(self):
+        self.version = referential_version()
         organisation = Organisation.objects.create(
             name="Santé en Nombre SAS",
             siren="732829320",
@@ -78,6 +95,7 @@ class Population:
                     service=self.services[n % SERVICES],
                     reference=f"B-{n:07d}",
                     state="submitted",
+                    referential_version=self.version,
                     created_by=self.editor,
                     submitted_at=now - timedelta(days=n % 40, minutes=n),
                     state_changed_at=now - timedelta(days=n % 40, minutes=n),

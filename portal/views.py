@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -8,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from applications.domain.pagination import HorizonPaginator
 from applications.domain.queries import dossiers_for_role
 
 from . import health
@@ -33,7 +33,7 @@ def home(request):
         if not request.user.has_role(role):
             continue
         page_param = f"page-{role}"
-        paginator = Paginator(dossiers_for_role(request.user, role), PAGE_SIZE)
+        paginator = HorizonPaginator(dossiers_for_role(request.user, role), PAGE_SIZE)
         sections.append(
             {
                 "role": role,

@@ -1,17 +1,65 @@
 """Reads behind the questionnaire pages, in a fixed number of queries whatever the referential's
-size: one for the requirements, one for the answers, one for the files."""
+size.
+
+The page of one domain lists its requirements collapsed, each with its state (`RequirementItem`):
+what applies (the domains, the requirements with their sections: read once per referential
+version and set of facts, then kept by the process — see `_page_applicability`), the answers'
+statuses and the evidence counts, two reads of plain values: no answer or file object is built.
+One requirement's full form (`AnswerBlock`: the answer, its files) is read on demand, two queries
+more: for the fragment that the page loads when a requirement is opened, and for the requirement
+the page shows open (`expanded`: the page without JavaScript, or after a full-page post)."""
 
 from dataclasses import dataclass, field
+
+from django.db.models import Case, Q, Value, When
 
 from .. import rules as r
 from ..enums import AnswerStatus
 from ..models import Answer, Dossier, Evidence, Requirement
-from .applicability import dossier_applicability
-from .questionnaire import answer_gaps, dossier_answers, dossier_evidence
+from .applicability import Applicability, dossier_applicability, orientation_variables
+from .questionnaire import answer_gaps, evidence_counts
+
+STATUS_LABELS = dict(AnswerStatus.choices)
+
+
+@dataclass(frozen=True)
+class AnswerState:
+    """What `answer_gaps` reads of an answer, without the answer: its status and whether it has a
+    justification."""
+
+    status: str
+    justification: bool
+
+
+class RequirementStateMixin:
+    """The state shown on a requirement's collapsed line (`requirement`, `status`, `file_count`
+    and `gaps` are the subclass's)."""
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, "")
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.status) and not self.gaps
 
 
 @dataclass
-class AnswerBlock:
+class RequirementItem(RequirementStateMixin):
+    """One requirement on the domain page, collapsed."""
+
+    requirement: Requirement
+    status: str
+    file_count: int
+    gaps: list[str]
+    #: Its form, when the page shows this requirement open.
+    block: "AnswerBlock | None" = None
+
+
+@dataclass
+class AnswerBlock(RequirementStateMixin):
+    """One requirement opened: its answer form and its evidence."""
+
     dossier_id: int
     requirement: Requirement
     answer: Answer | None
@@ -32,6 +80,10 @@ class AnswerBlock:
     def status(self) -> str:
         return self.answer.status if self.answer else ""
 
+    @property
+    def file_count(self) -> int:
+        return len(self.files)
+
     statuses = AnswerStatus.choices
 
 
@@ -51,7 +103,7 @@ class DomainNav:
 class SectionView:
     code: str
     title: str
-    blocks: list[AnswerBlock] = field(default_factory=list)
+    items: list[RequirementItem] = field(default_factory=list)
 
 
 @dataclass
@@ -61,6 +113,8 @@ class QuestionnairePage:
     domains: list[DomainNav]
     current: str | None
     sections: list[SectionView]
+    #: The requirement shown open, with its form (None: every requirement collapsed).
+    expanded: AnswerBlock | None = None
 
     @property
     def current_domain(self) -> DomainNav | None:
@@ -79,46 +133,82 @@ class QuestionnairePage:
         return round(100 * self.done / self.total) if self.total else 100
 
 
-def questionnaire_page(*, dossier: Dossier, user, domain: str | None) -> QuestionnairePage:
-    applicability = dossier_applicability(dossier)
-    domains, requirements = applicability.domains, applicability.requirements
-    answers = dossier_answers(dossier)
-    files = dossier_evidence(dossier)
+def answer_states(dossier: Dossier) -> dict[int, AnswerState]:
+    """Every answer's status and whether it is justified, by requirement id (one query, values
+    only: the justifications' text is not read)."""
+    rows = Answer.objects.filter(dossier=dossier).values_list(
+        "requirement_id",
+        "status",
+        Case(When(Q(justification=""), then=Value(False)), default=Value(True)),
+    )
+    return {pk: AnswerState(status, justified) for pk, status, justified in rows}
+
+
+#: What applies of a referential version for one set of facts about a service, kept by the
+#: process: the same few (version, facts) pairs serve every editor, and reading a version's
+#: requirements (160 rows with their sections) was a quarter of the page's time. A version is
+#: rewritten only by `load_referential`, which changes its digest and its load time: both are in
+#: the key, so a reloaded version is read afresh.
+_APPLICABILITY: dict[tuple, Applicability] = {}
+_APPLICABILITY_MAX = 32
+
+
+def _page_applicability(dossier: Dossier) -> Applicability:
+    version = dossier.referential_version
+    if version is None:
+        return dossier_applicability(dossier)
+    facts = tuple(sorted(orientation_variables(dossier.service).items()))
+    key = (version.pk, version.source_sha256, version.loaded_at, facts)
+    applicability = _APPLICABILITY.get(key)
+    if applicability is None:
+        applicability = dossier_applicability(dossier)
+        applicability.requirements  # noqa: B018 (read now, kept with it)
+        if len(_APPLICABILITY) >= _APPLICABILITY_MAX:
+            _APPLICABILITY.clear()
+        _APPLICABILITY[key] = applicability
+    return applicability
+
+
+def questionnaire_page(
+    *, dossier: Dossier, user, domain: str | None, expand: str | None = None
+) -> QuestionnairePage:
+    """The page of `domain` (None: the first that applies); `expand`, a requirement code of
+    that domain, is shown open with its form."""
+    applicability = _page_applicability(dossier)
+    answers = answer_states(dossier)
+    counts = evidence_counts(dossier)
     editable = r.can_edit_questionnaire.test(user, dossier)
-    nav = {d.code: DomainNav(d.code, d.title) for d in domains}
+    nav = {d.code: DomainNav(d.code, d.title) for d in applicability.domains}
     current = domain if domain in nav else (None if domain else next(iter(nav), None))
     sections: dict[str, SectionView] = {}
-    for requirement in requirements:
-        gaps = answer_gaps(
-            answers.get(requirement.pk), requirement, len(files.get(requirement.pk, []))
-        )
+    expanded = None
+    for requirement in applicability.requirements:
+        answer = answers.get(requirement.pk)
+        file_count = counts.get(requirement.pk, 0)
+        gaps = answer_gaps(answer, requirement, file_count)
         entry = nav[requirement.domain]
         entry.total += 1
-        entry.done += (
-            not gaps and requirement.pk in answers and bool(answers[requirement.pk].status)
-        )
+        entry.done += bool(answer and answer.status) and not gaps
         if requirement.domain != current:
             continue
-        section = sections.setdefault(
-            requirement.section.code,
-            SectionView(requirement.section.code, requirement.section.title),
-        )
-        section.blocks.append(
-            AnswerBlock(
-                dossier_id=dossier.pk,
-                requirement=requirement,
-                answer=answers.get(requirement.pk),
-                files=files.get(requirement.pk, []),
-                editable=editable,
-                gaps=gaps,
+        section = sections.get(requirement.section_id)
+        if section is None:
+            section = sections[requirement.section_id] = SectionView(
+                requirement.section.code, requirement.section.title
             )
-        )
+        item = RequirementItem(requirement, answer.status if answer else "", file_count, gaps)
+        if requirement.code == expand:
+            expanded = item.block = answer_block(
+                dossier=dossier, requirement=requirement, user=user
+            )
+        section.items.append(item)
     return QuestionnairePage(
-        dossier, editable, list(nav.values()), current, list(sections.values())
+        dossier, editable, list(nav.values()), current, list(sections.values()), expanded
     )
 
 
 def answer_block(*, dossier: Dossier, requirement: Requirement, user, **extra) -> AnswerBlock:
+    """One requirement's form: its answer (who saved it last) and its files."""
     answer = (
         Answer.objects.select_related("updated_by")
         .filter(dossier=dossier, requirement=requirement)

@@ -1,5 +1,6 @@
-"""The questionnaire pages: navigation by domain, answers saved as one goes, evidence files, and
-the list of what is still missing."""
+"""The questionnaire pages: navigation by domain, each requirement collapsed until opened (its
+form loaded then, htmx), answers saved as one goes, evidence files, and the list of what is still
+missing."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,9 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
+from portal.accounts.roles import Role
 from portal.files import private_file_response
 from portal.uploads import answers_request_too_large
 from reviews.rules import may_see_evidence
@@ -27,12 +31,18 @@ def _dossier(request, pk, *, experts=False):
     """The dossier if the user may see it here; experts reach only the evidence of the domains
     they were cleared on (`experts=True`), through their evaluation screen."""
     queryset = dossiers_visible_to(request.user).select_related(
-        "service__organisation", "referential_version"
+        "service__organisation", "service__orientation", "referential_version"
     )
     dossier = get_object_or_404(queryset, pk=pk)
     if dossier.referential_version_id is None:
         raise Http404
-    if not experts and not visible_other_than_as_expert(request.user, dossier):
+    # Without the expert role the dossier was found through another role already: the second
+    # query would only repeat the first.
+    if (
+        not experts
+        and request.user.has_role(Role.EXPERT)
+        and not visible_other_than_as_expert(request.user, dossier)
+    ):
         raise Http404
     return dossier
 
@@ -46,21 +56,50 @@ def _requirement(dossier, code):
 
 
 def _domain_url(dossier, requirement):
+    """The questionnaire page of the requirement's domain, with that requirement open."""
     url = reverse("applications:questionnaire-domain", args=[dossier.pk, requirement.domain])
-    return f"{url}#exigence-{requirement.code}"
+    return f"{url}?{urlencode({'exigence': requirement.code})}#exigence-{requirement.code}"
+
+
+def _render_page(request, page, *, status=200):
+    # Every requirement's link is this prefix, its code and a slash: one reverse() for the page
+    # rather than one per requirement.
+    placeholder = "-"
+    url = reverse("applications:requirement-detail", args=[page.dossier.pk, placeholder])
+    context = {"page": page, "requirement_url": url.removesuffix(f"{placeholder}/")}
+    return render(request, "applications/questionnaire/domain.html", context, status=status)
 
 
 @login_required
 @require_GET
 def questionnaire(request, pk, domain=None):
+    """One domain's requirements, collapsed; `?exigence=CODE` shows that one open with its form
+    (what the requirement's link leads to without JavaScript, and where full-page posts return)."""
     dossier = _dossier(request, pk)
-    page = questionnaire_page(dossier=dossier, user=request.user, domain=domain)
+    page = questionnaire_page(
+        dossier=dossier, user=request.user, domain=domain, expand=request.GET.get("exigence")
+    )
     if page.current is None:
         if domain is not None:
             raise Http404
     elif domain is None:
         return redirect("applications:questionnaire-domain", pk=dossier.pk, domain=page.current)
-    return render(request, "applications/questionnaire/domain.html", {"page": page})
+    return _render_page(request, page)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def requirement_detail(request, pk, code):
+    """One requirement opened: for htmx, its form alone, which the questionnaire page loads into
+    the requirement when it is opened; otherwise (no JavaScript) the questionnaire page of its
+    domain with that requirement open. Seen by exactly those who see the questionnaire."""
+    dossier = _dossier(request, pk)
+    requirement = _requirement(dossier, code)
+    if not request.htmx:
+        return redirect(_domain_url(dossier, requirement))
+    block = answer_block(dossier=dossier, requirement=requirement, user=request.user)
+    return render(request, "applications/questionnaire/_requirement_body.html", {"block": block})
 
 
 def _render_block(request, dossier, requirement, *, status=200, **extra):
@@ -135,12 +174,12 @@ def _upload_refused(request, dossier, requirement, errors, *, status=400):
         response["HX-Retarget"] = f"#pieces-{requirement.code}"
         response["HX-Reswap"] = "outerHTML"
         return response
-    page = questionnaire_page(dossier=dossier, user=request.user, domain=requirement.domain)
-    for section in page.sections:
-        for block in section.blocks:
-            if block.requirement.pk == requirement.pk:
-                block.upload_errors = errors
-    return render(request, "applications/questionnaire/domain.html", {"page": page}, status=status)
+    page = questionnaire_page(
+        dossier=dossier, user=request.user, domain=requirement.domain, expand=requirement.code
+    )
+    if page.expanded is not None:
+        page.expanded.upload_errors = errors
+    return _render_page(request, page, status=status)
 
 
 @login_required

@@ -1,5 +1,7 @@
 """Read side of the instruction: the instructors' queue, the experts' queue and what the dossier
-page shows of the instruction. Each list runs a fixed number of queries whatever its length."""
+page shows of the instruction. Each list runs a fixed number of queries whatever its length, and
+each query reads an index in the list's order, or counts up to a horizon
+(applications/domain/pagination.py): the cost of a page does not grow with the table."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from applications import rules as r
 from applications.domain.applicability import applicable_domains, with_applicability
+from applications.domain.pagination import CappedCount, capped_counts
 from applications.domain.queries import visibility_by_role, visible_other_than_as_expert
 from applications.enums import Domain, DossierState
 from applications.models import Dossier
@@ -87,8 +90,10 @@ def dossier_delay(dossier: Dossier, today: date | None = None) -> Delay:
 class QueueTab:
     state: str
     label: str
-    total: int = 0
-    late: int = 0
+    #: Counted up to `COUNT_HORIZON` (applications/domain/pagination.py): `exact` says whether
+    #: there are more.
+    total: CappedCount = field(default_factory=lambda: CappedCount(0))
+    late: CappedCount = field(default_factory=lambda: CappedCount(0))
     deadline_days: int | None = None
 
 
@@ -105,24 +110,26 @@ class QueueRow:
 
 
 def instructor_queue_tabs(today: date | None = None) -> list[QueueTab]:
-    """Each state of the queue with its number of dossiers and of late ones: one query."""
+    """Each state of the queue with its number of dossiers and of late ones: one query, each
+    figure a scan of that state's dossiers (an index on state, or on state and
+    state_changed_at) stopped after `COUNT_HORIZON` rows, so that it costs the same at any
+    number of dossiers (beyond the horizon: "plus de")."""
     today = today or timezone.localdate()
-    aggregates = {}
+    querysets = {}
     for state in QUEUE_STATES:
-        aggregates[f"{state}__total"] = Count("pk", filter=Q(state=state))
+        in_state = Dossier.objects.filter(state=state)
+        querysets[state, "total"] = in_state
         days = stage_deadline_days(state)
         if days is not None:
             cutoff = _start_of_day(today - timedelta(days=days))
-            aggregates[f"{state}__late"] = Count(
-                "pk", filter=Q(state=state, state_changed_at__lt=cutoff)
-            )
-    counts = Dossier.objects.filter(state__in=QUEUE_STATES).aggregate(**aggregates)
+            querysets[state, "late"] = in_state.filter(state_changed_at__lt=cutoff)
+    counts = capped_counts(querysets)
     return [
         QueueTab(
             state=state,
             label=S(state).label,
-            total=counts[f"{state}__total"],
-            late=counts.get(f"{state}__late") or 0,
+            total=counts[state, "total"],
+            late=counts.get((state, "late"), CappedCount(0)),
             deadline_days=stage_deadline_days(state),
         )
         for state in QUEUE_STATES
@@ -130,7 +137,8 @@ def instructor_queue_tabs(today: date | None = None) -> list[QueueTab]:
 
 
 def instructor_queue(state: str) -> QuerySet[Dossier]:
-    """Dossiers in `state`, the longest waiting first, with their count of active experts."""
+    """Dossiers in `state`, the longest waiting first, with their count of active experts: read
+    in the order of the (state, state_changed_at, id) index, one page at a time."""
     active_experts = (
         Assignment.objects.active()
         .filter(dossier=OuterRef("pk"))
@@ -168,7 +176,9 @@ def queue_rows(dossiers, today: date | None = None) -> list[QueueRow]:
 def expert_queue(user, *, finished: bool = False) -> QuerySet[Assignment]:
     """The expert's cleared assignments and those awaiting their declaration (never a released
     one): those still calling for work, or (`finished`) those whose dossier went further. Soonest
-    due first."""
+    due first, in the order of the partial index `assignment_expert_queue_idx` (one page read,
+    each row's dossier by its key): the cost of a page grows with the expert's own assignments
+    skipped on the way (for `finished`, those still in progress), never with the table."""
     signed = DomainEvaluation.objects.filter(dossier=OuterRef("dossier"), domain=OuterRef("domain"))
     states = Q(dossier__state__in=EXPERT_ACTIVE_STATES)
     return (

@@ -79,7 +79,20 @@ class Assignment(models.Model):
                 name="one_active_expert_per_domain",
             )
         ]
-        indexes = [models.Index(fields=["expert", "released_at"])]
+        indexes = [
+            models.Index(fields=["expert", "released_at"]),
+            # "Mes évaluations" (reviews/domain/queues.py, `expert_queue`): the expert's open
+            # assignments (`open_to_expert`), soonest due first, read in index order and stopped
+            # after one page. PostgreSQL sorts NULLs last in ascending order, as the queue does.
+            models.Index(
+                fields=["expert", "due_on", "assigned_at", "id"],
+                condition=models.Q(
+                    released_at__isnull=True,
+                    conflict_status__in=[ConflictStatus.NONE, ConflictStatus.PENDING],
+                ),
+                name="assignment_expert_queue_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.dossier} — {self.get_domain_display()} — {self.expert}"

@@ -2,11 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from applications import rules as r
+from applications.domain.pagination import HorizonPaginator
 
 from ..domain.queues import (
     QUEUE_STATES,
@@ -26,7 +26,9 @@ def instructor_queue_view(request):
     tabs = instructor_queue_tabs()
     state = request.GET.get("etat")
     current = next((tab for tab in tabs if tab.state == state), tabs[0])
-    page = Paginator(instructor_queue(current.state), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The tab already counted the state's dossiers: the paginator reuses that figure when exact.
+    paginator = HorizonPaginator(instructor_queue(current.state), PAGE_SIZE, count=current.total)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/queue/instructor.html",
@@ -46,7 +48,7 @@ def expert_queue_view(request):
     if not r.is_expert.test(request.user):
         raise PermissionDenied
     finished = request.GET.get("vue") == "terminees"
-    page = Paginator(expert_queue(request.user, finished=finished), PAGE_SIZE).get_page(
+    page = HorizonPaginator(expert_queue(request.user, finished=finished), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(

@@ -1,5 +1,6 @@
 """A new editor goes from sign-up to a filed dossier, and the answer form works with the keyboard
-alone. axe checks every page on the way, error pages included."""
+alone, or without JavaScript. With JavaScript, axe checks every page on the way, error pages
+included."""
 
 import re
 import time
@@ -118,12 +119,31 @@ def _describe_service(page):
     page.get_by_role("button", name="Créer le dossier de candidature").click()
 
 
-def _answer(page, code, dossier, *, failed_upload):
+def _open(page, code):
+    """Open a requirement as a person does (a click on its summary) and wait for its form, which
+    the page loads then (htmx)."""
     block = page.locator(f"#exigence-{code}")
+    expect(block).not_to_have_attribute("open", "")
+    expect(block.locator(f"#statut-{code}-compliant")).to_have_count(0)  # not loaded before
+    block.locator("summary").click()
+    expect(block).to_have_attribute("open", "")
+    expect(block.locator(f"#statut-{code}-compliant")).to_be_attached()
+    return block
+
+
+def _answer(page, code, dossier, *, failed_upload, check_accessibility=False):
+    block = _open(page, code)
+    if check_accessibility:
+        assert_no_axe_violations(page)  # the list, with one requirement's form loaded in it
     state = block.locator(f"#etat-{code}")
+    summary_state = page.locator(f"#bilan-{code}")
     if code in MANDATORY:
+        expect(summary_state).to_contain_text("À répondre")
         block.locator(f"label[for=statut-{code}-compliant]").click()
         expect(state).to_contain_text("Enregistré à")
+        # The collapsed line's state follows the autosave.
+        expect(summary_state).to_contain_text("Conforme")
+        expect(summary_state).to_contain_text("Pièce justificative manquante")
         upload = block.locator(f"#fichier-{code}")
         if failed_upload:
             upload.set_input_files(
@@ -150,16 +170,21 @@ def _answer(page, code, dossier, *, failed_upload):
         expect(
             page.get_by_text(f"Pièce « preuve.pdf » ajoutée à l'exigence {code}.")
         ).to_be_visible()
-        expect(
-            page.locator(f"#exigence-{code}").get_by_role("link", name="preuve.pdf")
-        ).to_be_visible()
+        # Back on the page with that requirement open, its file listed and counted.
+        expect(block).to_have_attribute("open", "")
+        expect(block.get_by_role("link", name="preuve.pdf")).to_be_visible()
+        expect(summary_state).to_contain_text("1 pièce")
+        expect(summary_state).not_to_contain_text("manquante")
     else:
         block.locator(f"label[for=statut-{code}-not_applicable]").click()
         expect(state).to_contain_text("Enregistré à")
         expect(block.locator(f"#version-{code}")).to_have_value("1")
+        expect(summary_state).to_contain_text("Justification manquante")
         block.get_by_label("Justification").fill("Le service ne conserve aucune donnée.")
         expect(block.locator(f"#version-{code}")).to_have_value("2")
         expect(state).to_contain_text("Enregistré à")
+        expect(summary_state).to_contain_text("Non applicable")
+        expect(summary_state).not_to_contain_text("manquante")
 
 
 def test_editor_files_a_dossier_from_sign_up_to_submission(page, live_server):
@@ -185,10 +210,19 @@ def test_editor_files_a_dossier_from_sign_up_to_submission(page, live_server):
         page.get_by_role("navigation", name="Domaines").get_by_role("link").nth(index).click()
         current = page.get_by_role("navigation", name="Domaines").locator("[aria-current=page]")
         expect(current).to_have_count(1)
-        assert_no_axe_violations(page)
-        for requirement in page.locator("article.portal-requirement").all():
-            code = requirement.get_attribute("id").removeprefix("exigence-")
-            _answer(page, code, dossier, failed_upload=failed_upload and code in MANDATORY)
+        assert_no_axe_violations(page)  # every requirement collapsed
+        codes = [
+            requirement.get_attribute("id").removeprefix("exigence-")
+            for requirement in page.locator("details.portal-requirement").all()
+        ]
+        for code in codes:
+            _answer(
+                page,
+                code,
+                dossier,
+                failed_upload=failed_upload and code in MANDATORY,
+                check_accessibility=not answered,
+            )
             failed_upload = failed_upload and code not in MANDATORY
             answered.append(code)
     assert sorted(answered) == sorted(MANDATORY | OPTIONAL)
@@ -261,6 +295,17 @@ def test_answer_form_is_usable_with_the_keyboard_alone(page, live_server):
     code = "DOC-HDS-02"
     first_radio = f"statut-{code}-compliant"
     textarea = f"justification-{code}"
+    requirement = page.locator(f"#exigence-{code}")
+
+    # The requirement is collapsed: Tab reaches its summary, Enter opens it and loads its form;
+    # the focus stays on the summary, and Tab goes on into the form.
+    _tab_until(page, f"resume-{code}")
+    expect(requirement).not_to_have_attribute("open", "")
+    page.keyboard.press("Enter")
+    expect(requirement).to_have_attribute("open", "")
+    expect(page.locator(f"#{first_radio}")).to_be_attached()
+    assert _focused_id(page) == f"resume-{code}"
+    assert_no_axe_violations(page)
 
     # The « Enregistré à » line is a live region: it must stay the same node across saves, or
     # screen readers may not read the new text.
@@ -305,7 +350,52 @@ def test_answer_form_is_usable_with_the_keyboard_alone(page, live_server):
     assert answer.status == "non_compliant"
     assert answer.justification == sentence
 
-    page.reload()
+    # Closed again with the keyboard, the summary tells the answer.
+    _tab_until(page, f"resume-{code}", backwards=True)
+    page.keyboard.press("Enter")
+    expect(requirement).not_to_have_attribute("open", "")
+    expect(page.locator(f"#bilan-{code}")).to_contain_text("Non conforme")
+
+    # A link to the requirement (#exigence-CODE, as the reviewers' pages give) opens it, its
+    # form loaded, the focus on its summary.
+    page.goto(f"{live_server.url}/dossiers/{dossier.pk}/")
+    page.goto(f"{live_server.url}/dossiers/{dossier.pk}/questionnaire/doctrine/#exigence-{code}")
+    expect(requirement).to_have_attribute("open", "")
     expect(page.locator(f"#statut-{code}-non_compliant")).to_be_checked()
     expect(page.locator(f"#{textarea}")).to_have_value(sentence)
+    expect(page.locator(f"#resume-{code}")).to_be_focused()
     assert_no_axe_violations(page)
+
+
+def test_answer_form_works_without_javascript(browser, live_server):
+    """Without JavaScript nothing is lost: a requirement's summary opens (natively) on a link to
+    the page with its form, which posts and comes back with the requirement open."""
+    dossier, cast = dossier_in_state("draft", filled=False)
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        login(page, live_server, cast.editor.email, password=TEST_PASSWORD)
+        page.goto(f"{live_server.url}/dossiers/{dossier.pk}/questionnaire/ethics/")
+        code = "ETH-ACC-01"
+        requirement = page.locator(f"#exigence-{code}")
+        requirement.locator("summary").click()
+        expect(requirement).to_have_attribute("open", "")
+        requirement.get_by_role("link", name=f"Répondre à l'exigence {code}").click()
+
+        expect(requirement).to_have_attribute("open", "")
+        assert f"?exigence={code}" in page.url
+        requirement.locator(f"label[for=statut-{code}-not_applicable]").click()
+        requirement.get_by_label("Justification").fill("Aucune interface graphique.")
+        requirement.get_by_role("button", name="Enregistrer").click()
+
+        expect(page.get_by_text(f"Réponse à l'exigence {code} enregistrée.")).to_be_visible()
+        expect(requirement).to_have_attribute("open", "")
+        expect(page.locator(f"#bilan-{code}")).to_contain_text("Non applicable")
+        expect(page.locator(f"#justification-{code}")).to_have_value("Aucune interface graphique.")
+    finally:
+        context.close()
+    answer = _answer_of(dossier, code)
+    assert (answer.status, answer.justification) == (
+        "not_applicable",
+        "Aucune interface graphique.",
+    )

@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.domain import transitions as t
@@ -18,14 +16,12 @@ from applications.domain.exceptions import TransitionBlocked
 from applications.domain.orientation import eligibility
 from applications.enums import DossierState
 from applications.models import Answer, Dossier, Evidence, Requirement, Revision
-from applications.referential.loader import load_referential
 from tests.assertions import assert_nothing_changed
 from tests.factories import OrganisationFactory, editor
 from tests.factories.dossiers import (
     TINY_PDF,
     ServiceFactory,
     dossier_in_state,
-    fill_questionnaire,
     small_referential,
 )
 
@@ -231,7 +227,10 @@ def test_completeness_page_links_each_gap_and_submit_is_refused(client):
         reverse("applications:dossier-completeness", args=[dossier.pk])
     ).content.decode()
     assert "Impossible de déposer : 2 exigences sans réponse." in html
-    assert f"/dossiers/{dossier.pk}/questionnaire/ethics/#exigence-ETH-ACC-01" in html
+    assert (
+        f"/dossiers/{dossier.pk}/questionnaire/ethics/?exigence=ETH-ACC-01#exigence-ETH-ACC-01"
+        in html
+    )
     url = reverse("applications:dossier-transition", args=[dossier.pk, "submit"])
     with assert_nothing_changed(dossier, tables=(Revision,)):
         with pytest.raises(TransitionBlocked, match="2 exigences sans réponse"):
@@ -291,26 +290,3 @@ def test_submit_freezes_revision_one_and_complements_make_a_new_one():
         "Registre en refonte."
     )
     assert revisions[0].orientation["targets_users"] is True
-
-
-def _questionnaire_queries(client, dossier, user):
-    client.force_login(user)
-    url = reverse("applications:questionnaire-domain", args=[dossier.pk, "doctrine"])
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-def test_questionnaire_query_count_is_the_same_at_two_referential_sizes(client, tmp_path):
-    small, cast = dossier_in_state(S.DRAFT)
-    small_count = _questionnaire_queries(client, small, cast.editor)
-    load_referential(Path(settings.BASE_DIR) / "referential" / "2022.yaml")
-    load_referential(Path(settings.BASE_DIR) / "referential" / "2023.yaml")
-    large = dossier_create(
-        actor=cast.editor, service=ServiceFactory(organisation=small.service.organisation)
-    )
-    assert large.referential_version.code == "2023"
-    fill_questionnaire(large, cast.editor)
-    large_count = _questionnaire_queries(client, large, cast.editor)
-    assert large_count == small_count
-    assert large_count <= 20
