@@ -18,6 +18,11 @@ urlpatterns = [
         name="questionnaire-domain",
     ),
     path(
+        "<int:pk>/exigences/<str:code>/",
+        questionnaire.requirement_detail,
+        name="requirement-detail",
+    ),
+    path(
         "<int:pk>/exigences/<str:code>/reponse/",
         questionnaire.answer_update,
         name="answer-update",

@@ -266,13 +266,17 @@ def server_env(
         EMAIL_URL="dummymail://",
         LOG_LEVEL="WARNING",
     )
+    # Decision and convention PDFs are signed: a throwaway seal of the run's own.
+    from portal.pki import generate_throwaway_pki, signing_environment
+
+    env.update(signing_environment(generate_throwaway_pki(folder / "pki")))
     return env
 
 
-def data_step(env: dict[str, str], *args: object) -> dict:
-    """`python -m benchmarks._http_data ARGS…`: its JSON answer."""
+def data_step(env: dict[str, str], *args: object, module: str = "benchmarks._http_data") -> dict:
+    """`python -m MODULE ARGS…` (the benchmark's data side): its JSON answer."""
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks._http_data", *map(str, args)],
+        [sys.executable, "-m", module, *map(str, args)],
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,

@@ -16,6 +16,8 @@ from applications.domain.applicability import applicable_domains
 from applications.domain.dossiers import dossier_create
 from applications.enums import DecisionOutcome, Domain, DossierState, Opinion
 from applications.models import Dossier, Orientation, Service
+from catalogue.domain import publication
+from catalogue.models import Listing
 from decisions.domain.services import dossier_decide
 from portal.accounts.models import ExpertScope
 from portal.accounts.roles import Role
@@ -38,6 +40,7 @@ from reviews.domain.sessions import (
 )
 from reviews.models import CommissionSession
 
+from .catalogue import DEMO_CATALOGUE, demo_card
 from .content import (
     demo_evaluate,
     demo_fill_questionnaire,
@@ -110,7 +113,7 @@ PATHS[S.OPINION_RESERVED] = PATHS[S.EVALUATED] + ["schedule_past", "opinion_rese
 PATHS[S.OPINION_UNFAVORABLE] = PATHS[S.EVALUATED] + ["schedule_past", "opinion_unfavorable"]
 PATHS[S.REFERENCED] = PATHS[S.OPINION_FAVORABLE] + ["decide_referenced"]
 PATHS[S.REFUSED] = PATHS[S.OPINION_UNFAVORABLE] + ["decide_refused"]
-PATHS[S.PUBLISHED] = PATHS[S.REFERENCED] + ["convention", "publish"]
+PATHS[S.PUBLISHED] = PATHS[S.REFERENCED] + ["convention", "card", "publish"]
 PATHS[S.SUSPENDED] = PATHS[S.PUBLISHED] + ["suspend"]
 PATHS[S.DEREFERENCED] = PATHS[S.PUBLISHED] + ["dereference"]
 PATHS[S.WITHDRAWN] = ["submit", "withdraw"]
@@ -325,11 +328,12 @@ def run_step(step, dossier, people, sessions):
             "ne sont pas satisfaites.",
             comment="Conformément à l'avis défavorable de la commission.",
         ),
-        "publish": lambda: t.dossier_publish(dossier=dossier, actor=admin),
-        "suspend": lambda: t.dossier_suspend(
+        "card": lambda: demo_card(dossier, editor=editor, admin=admin),
+        "publish": lambda: publication.dossier_publish(dossier=dossier, actor=admin),
+        "suspend": lambda: publication.dossier_suspend(
             dossier=dossier, actor=admin, comment="Signalements d'usagers en cours d'analyse."
         ),
-        "dereference": lambda: t.dossier_dereference(
+        "dereference": lambda: publication.dossier_dereference(
             dossier=dossier, actor=ministry, comment="Le service a cessé son activité."
         ),
         "withdraw": lambda: t.dossier_withdraw(
@@ -340,7 +344,9 @@ def run_step(step, dossier, people, sessions):
 
 
 @transaction.atomic
-def seed_demo() -> dict:
+def seed_demo(*, catalogue: int | None = None) -> dict:
+    """Everything the demo shows; `catalogue`: how many of DEMO_CATALOGUE's services to publish
+    (all by default; tests that do not look at the catalogue ask for fewer)."""
     load_demo_referentials()
     people = seed_users()
     organisations = seed_organisations(people)
@@ -361,8 +367,45 @@ def seed_demo() -> dict:
             dossier = run_step(step, dossier, people, sessions)
         assert dossier.state == state, (dossier.state, state)
         created += 1
+    created += seed_catalogue(organisations, people, sessions, DEMO_CATALOGUE[:catalogue])
     seed_ineligible_service(organisations[0], people[DEMO_ORGANISATIONS[0][0]])
-    return {"people": people, "organisations": organisations, "dossiers_created": created}
+    return {
+        "people": people,
+        "organisations": organisations,
+        "dossiers_created": created,
+        "published": Listing.objects.filter(listed=True).count(),
+    }
+
+
+def seed_catalogue(organisations, people, sessions, services) -> int:
+    """The other published services of the demo catalogue, each through the whole workflow."""
+    created = 0
+    offset = len(DEMO_SERVICE_NAMES)
+    for index, details in enumerate(services, start=offset):
+        name, short, themes, regions, price, _platforms = details
+        organisation = organisations[index % 2]
+        owner = people[DEMO_ORGANISATIONS[index % 2][0]]
+        fields = demo_service_fields(index, name) | {
+            "short_description": short,
+            "themes": themes,
+            "regions": regions,
+            "price_model": price,
+        }
+        service, _new = Service.objects.get_or_create(
+            organisation=organisation, name=name, defaults=fields
+        )
+        if service.dossiers.exists():
+            continue
+        demo_orientation(service, index, owner)
+        dossier = dossier_create(actor=owner, service=service)
+        demo_fill_questionnaire(dossier, owner, complete=True)
+        for step in PATHS[S.REFERENCED] + ["convention"]:
+            dossier = run_step(step, dossier, people, sessions)
+        demo_card(dossier, editor=owner, admin=people["admin@demo.test"], details=details)
+        dossier = run_step("publish", dossier, people, sessions)
+        assert dossier.state == S.PUBLISHED
+        created += 1
+    return created
 
 
 def seed_ineligible_service(organisation, owner) -> None:

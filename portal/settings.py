@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
@@ -56,24 +57,35 @@ INSTALLED_APPS = [
     "simple_history",
     "dsfr",
     "widget_tweaks",  # django-dsfr's radio and checkbox templates load it
+    "rest_framework",  # the open API (catalogue/api/)
+    "drf_spectacular",  # its OpenAPI 3 description
+    "django_filters",
+    "corsheaders",
+    "portal",  # management commands (make_signing_pki, verify_pdf) and deployment checks
     "portal.accounts",
     "portal.organisations",
     "portal.notifications",
     "applications",
     "reviews",
     "decisions",
+    "conventions",
+    "catalogue",
     "demo",  # demo data and `manage.py seed_demo` (composes every app; no app imports it)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
+    # Before anything that may answer (WhiteNoise, CommonMiddleware): CORS preflights.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CsrfViewMiddleware, which reads the form: an oversized body is never read.
     "portal.uploads.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # The anonymous home and login page from memory (the middlewares above run on each answer).
+    "portal.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.PrivatePagesNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -172,6 +184,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "decisions.tasks.decision_retry_pending_task",
         "schedule": JOBS_SWEEP_INTERVAL,
     },
+    "convention-documents-pending": {
+        "task": "conventions.tasks.convention_retry_pending_task",
+        "schedule": JOBS_SWEEP_INTERVAL,
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -245,6 +261,8 @@ UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=21 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# The largest logo an editor may upload for a catalogue card (catalogue.domain.logos).
+CATALOGUE_LOGO_MAX_BYTES = env.int("CATALOGUE_LOGO_MAX_BYTES", default=1024 * 1024)
 
 EMAIL_CONFIG = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
@@ -274,10 +292,20 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Business settings
 INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=7)
 #: Invitations e-mail addresses an editor chooses: at most this many in any 24 hours.
+# The public pages answered from memory (portal/public_cache.py): the paths it looks at, how
+# many responses and how large each a process keeps.
+PUBLIC_CACHE_PREFIXES = ("/catalogue/", "/api/v1/", "/api/fhir/", "/sitemap.xml")
+PUBLIC_CACHE_MAX_ENTRIES = env.int("PUBLIC_CACHE_MAX_ENTRIES", default=1000)
+PUBLIC_CACHE_MAX_BYTES = env.int("PUBLIC_CACHE_MAX_BYTES", default=2 * 1024 * 1024)
+PUBLIC_CACHE_TTL = env.int("PUBLIC_CACHE_TTL", default=300)
+# Services per page of the public catalogue.
+CATALOGUE_PAGE_SIZE = env.int("CATALOGUE_PAGE_SIZE", default=12)
 INVITATIONS_PER_USER_PER_DAY = env.int("INVITATIONS_PER_USER_PER_DAY", default=20)
 INVITATIONS_PER_ORGANISATION_PER_DAY = env.int("INVITATIONS_PER_ORGANISATION_PER_DAY", default=20)
 SITE_TITLE = "Référencement au catalogue de Mon espace santé"
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+#: Years a referencing lasts from the last signature of its convention (stated in the convention).
+CONVENTION_DURATION_YEARS = env.int("CONVENTION_DURATION_YEARS", default=3)
 #: Days a dossier may stay in each instruction state before the instructors' queue shows it late.
 STAGE_DEADLINE_DAYS = {
     "submitted": env.int("DEADLINE_SUBMITTED_DAYS", default=15),
@@ -285,6 +313,61 @@ STAGE_DEADLINE_DAYS = {
     "complements_requested": env.int("DEADLINE_COMPLEMENTS_REQUESTED_DAYS", default=30),
     "evaluated": env.int("DEADLINE_EVALUATED_DAYS", default=30),
 }
+
+# Electronic signature of the portal's PDFs (portal/signing.py: PAdES, pyHanko). Production sets
+# its qualified "cachet serveur": private key, certificate and the CA certificates above it (PEM
+# or DER; the key optionally encrypted with PDF_SIGNING_KEY_PASSPHRASE). PDF_SIGNING_TRUST_ROOTS
+# (PEM) lists the roots `verify_pdf` trusts, by default those of the chain file. bin/run and the
+# tests generate a throwaway set (portal/pki.py, `manage.py make_signing_pki DIR`); without a key
+# and certificate `check --deploy` fails and no decision PDF can be produced.
+PDF_SIGNING_KEY_FILE = env.str("PDF_SIGNING_KEY_FILE", default="")
+PDF_SIGNING_CERT_FILE = env.str("PDF_SIGNING_CERT_FILE", default="")
+PDF_SIGNING_CHAIN_FILE = env.str("PDF_SIGNING_CHAIN_FILE", default="")
+PDF_SIGNING_KEY_PASSPHRASE = env.str("PDF_SIGNING_KEY_PASSPHRASE", default="")
+PDF_SIGNING_TRUST_ROOTS = env.str("PDF_SIGNING_TRUST_ROOTS", default="")
+
+# The open API (catalogue/api/, documented at /api/v1/docs/), open data and change feed: anonymous
+# and read-only. JSON only (the documentation page replaces DRF's browsable API, whose inline
+# script the CSP refuses). Anonymous clients get API_ANON_RATE requests per address (counted in
+# the shared cache; responses the public cache serves are not counted); behind
+# API_TRUSTED_PROXIES proxies (the compose file's nginx: 1) the client is the address they add
+# to X-Forwarded-For.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": ["catalogue.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/min")},
+    "NUM_PROXIES": env.int("API_TRUSTED_PROXIES", default=1),
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API du catalogue de Mon espace santé",
+    "DESCRIPTION": (
+        "Les services numériques en santé référencés au catalogue de Mon espace santé : "
+        "lecture seule, sans compte ni clé. Documentation : /api/v1/docs/."
+    ),
+    "VERSION": "1.0.0",
+    "SERVERS": [{"url": PORTAL_BASE_URL.rstrip("/")}],
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "Thematique": "applications.enums.Theme",
+        "Region": "applications.enums.Region",
+        "Plateforme": "applications.enums.Platform",
+        "ModeleEconomique": "applications.enums.PriceModel",
+        "Accessibilite": "catalogue.enums.Accessibility",
+        "EchangeMes": "applications.enums.MesApi",
+    },
+}
+# CORS: open to every origin, without credentials, for the read-only paths only.
+CORS_URLS_REGEX = r"^/(api/|catalogue/donnees/|catalogue/flux\.).*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,14 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from applications.views.referential import referential_versions
+from catalogue.sitemaps import SITEMAPS
+from catalogue.views import public as public_pages
 
 from . import views
+from .public_cache import public_cache
 
 admin.site.site_header = _("Administration du portail de référencement")
 admin.site.site_title = _("Administration — référencement Mon espace santé")
@@ -19,7 +23,12 @@ urlpatterns = [
     path("organisations/", include("portal.organisations.urls")),
     path("dossiers/", include("applications.urls")),
     path("decisions/", include("decisions.urls")),
+    path("conventions/", include("conventions.urls")),
     path("instruction/", include("reviews.urls")),
+    path("catalogue/", include("catalogue.urls")),
+    path("sitemap.xml", public_cache(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", public_pages.robots_txt, name="robots"),
+    path("api/", include("catalogue.api.urls")),  # open API (v1/) and FHIR view (fhir/)
     path("referentiel/", referential_versions, name="referential-versions"),
     # Django's own admin login would sign staff in with a password alone: allauth's flow, with
     # its TOTP step, is the only way in.

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client, override_settings
 
+from portal.pki import generate_throwaway_pki, signing_environment
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -82,6 +84,27 @@ def _test_settings(django_test_environment):
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_pki(tmp_path_factory, django_test_environment):
+    """A throwaway PKI (portal/pki.py) that signs every PDF of the session: its paths by role.
+    Set in the settings and in the environment too, for the processes tests start (Celery
+    workers, `manage.py check --deploy`), which inherit it."""
+    paths = generate_throwaway_pki(tmp_path_factory.mktemp("pki"))
+    variables = signing_environment(paths)
+    previous = {name: os.environ.get(name) for name in [*variables, "PDF_SIGNING_KEY_PASSPHRASE"]}
+    os.environ.update(variables)
+    os.environ.pop("PDF_SIGNING_KEY_PASSPHRASE", None)
+    try:
+        with override_settings(**variables, PDF_SIGNING_KEY_PASSPHRASE=""):
+            yield paths
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @pytest.fixture(autouse=True)

@@ -187,7 +187,7 @@ def test_demo_data_is_seeded_relative_to_today_in_paris(frozen_day, settings):
 
     today = paris_today(frozen_day)
 
-    call_command("seed_demo", "--force", stdout=io.StringIO())
+    call_command("seed_demo", "--force", "--catalogue=0", stdout=io.StringIO())
 
     upcoming = CommissionSession.objects.get(title=UPCOMING_SESSION_TITLE)
     past = CommissionSession.objects.get(title=PAST_SESSION_TITLE)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("portal", "applications", "reviews", "decisions", "demo")
+PACKAGES = ("portal", "applications", "reviews", "decisions", "conventions", "catalogue", "demo")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

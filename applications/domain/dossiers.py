@@ -63,3 +63,11 @@ def dossier_create(*, actor, service: Service) -> Dossier:
         except IntegrityError:  # a reference collision: draw another one
             continue
     raise RuntimeError("Impossible d'attribuer une référence de dossier.")
+
+
+def dossier_record_convention_signed(dossier: Dossier, at) -> None:
+    """Record that the dossier's convention is signed by both parties, at `at` (the `publish`
+    guard `has_signed_convention` reads it). Called by the conventions app in the transaction
+    of the countersignature, which holds the convention's row lock."""
+    Dossier.objects.filter(pk=dossier.pk).update(convention_signed_at=at)
+    dossier.convention_signed_at = at

@@ -193,19 +193,3 @@ def dossier_start_evaluation(*, dossier: Dossier, actor, comment: str = "") -> D
 
 def dossier_lift_reservations(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     return transition_apply("lift_reservations", dossier=dossier, actor=actor, comment=comment)
-
-
-def dossier_publish(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return transition_apply("publish", dossier=dossier, actor=actor, comment=comment)
-
-
-def dossier_suspend(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return transition_apply("suspend", dossier=dossier, actor=actor, comment=comment)
-
-
-def dossier_reinstate(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return transition_apply("reinstate", dossier=dossier, actor=actor, comment=comment)
-
-
-def dossier_dereference(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return transition_apply("dereference", dossier=dossier, actor=actor, comment=comment)

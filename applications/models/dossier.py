@@ -106,7 +106,12 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["state", "submitted_at"]),
-            models.Index(fields=["state", "state_changed_at"]),
+            # The instructors' queue: one state, the longest waiting first (ORDER BY
+            # state_changed_at, id), and its tab counters (total, late) read from the same index.
+            models.Index(fields=["state", "state_changed_at", "id"], name="dossier_queue_idx"),
+            # Every dossier list (applications/domain/queries.py, `dossiers_for_list`): the most
+            # recently modified first, read in index order and stopped after one page.
+            models.Index(fields=["-updated_at", "-id"], name="dossier_recent_idx"),
         ]
 
     def __str__(self):
@@ -257,7 +262,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         source=S.REFERENCED,
         target=S.PUBLISHED,
         permission=allowed("publish"),
-        conditions=[Requires("has_signed_convention")],
+        conditions=[Requires("has_signed_convention"), Requires("has_approved_card")],
     )
     def publish(self):
         pass

@@ -5,11 +5,14 @@ from simple_history.models import HistoricalRecords
 
 from portal.organisations.models import Organisation
 
-from ..enums import MedicalDeviceClass, MesApi, PriceModel, Region, Theme
+from ..enums import MedicalDeviceClass, MesApi, Platform, PriceModel, Region, Theme
+from ..validators import validate_platform_url
 
-STORE_HOSTS = {
-    "ios_url": ("apps.apple.com",),
-    "android_url": ("play.google.com",),
+#: The field holding the service's link on each platform.
+PLATFORM_FIELDS = {
+    Platform.WEB: "web_url",
+    Platform.IOS: "ios_url",
+    Platform.ANDROID: "android_url",
 }
 
 
@@ -71,26 +74,17 @@ class Service(models.Model):
 
     @property
     def platforms(self) -> list[str]:
-        return [
-            p
-            for p, url in [
-                ("web", self.web_url),
-                ("ios", self.ios_url),
-                ("android", self.android_url),
-            ]
-            if url
-        ]
+        return [str(p) for p, field in PLATFORM_FIELDS.items() if getattr(self, field)]
 
     def clean(self):
         errors = {}
-        for field, hosts in STORE_HOSTS.items():
+        for platform, field in PLATFORM_FIELDS.items():
             url = getattr(self, field)
-            if url and not any(url.startswith(f"https://{host}/") for host in hosts):
-                errors[field] = _("Ce lien doit commencer par https://%(host)s/.") % {
-                    "host": hosts[0]
-                }
-        if self.web_url and not self.web_url.startswith("https://"):
-            errors["web_url"] = _("Le site doit être servi en HTTPS (https://…).")
+            if url:
+                try:
+                    validate_platform_url(platform, url)
+                except ValidationError as exc:
+                    errors[field] = exc.messages
         unknown = set(self.themes) - set(Theme.values)
         if unknown:
             errors["themes"] = _("Thématique inconnue : %(v)s.") % {"v": ", ".join(sorted(unknown))}

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from catalogue.domain import publication
 from decisions.domain.services import dossier_decide
 from decisions.forms import DecisionForm
 from reviews.domain.commission import dossier_record_opinion
@@ -35,10 +36,10 @@ DISPATCH = {
     "lift_reservations": (t.dossier_lift_reservations, TransitionForm),
     "record_opinion": (dossier_record_opinion, OpinionForm),
     "decide": (dossier_decide, DecisionForm),
-    "publish": (t.dossier_publish, TransitionForm),
-    "suspend": (t.dossier_suspend, TransitionForm),
-    "reinstate": (t.dossier_reinstate, TransitionForm),
-    "dereference": (t.dossier_dereference, TransitionForm),
+    "publish": (publication.dossier_publish, TransitionForm),
+    "suspend": (publication.dossier_suspend, TransitionForm),
+    "reinstate": (publication.dossier_reinstate, TransitionForm),
+    "dereference": (publication.dossier_dereference, TransitionForm),
 }
 
 

@@ -13,6 +13,9 @@ from applications.domain.questionnaire import answer_save, evidence_add
 from applications.enums import DecisionOutcome, DossierState, Opinion
 from applications.models import Dossier, Orientation, Service
 from applications.referential.loader import load_referential
+from catalogue.domain import publication
+from catalogue.enums import CardState
+from catalogue.models import Card
 from reviews.domain.commission import current_agenda_item, vote_cast, vote_close, vote_open
 from reviews.domain.evaluation import evaluation_sign, verdict_save
 from reviews.models import Assignment, CommissionSession, SessionMember
@@ -154,11 +157,11 @@ def _path(state):
         S.OPINION_UNFAVORABLE: in_commission + ["unfavorable"],
         S.REFERENCED: in_commission + ["favorable", "referenced"],
         S.REFUSED: in_commission + ["unfavorable", "refused"],
-        S.PUBLISHED: in_commission + ["favorable", "referenced", "convention", "publish"],
+        S.PUBLISHED: in_commission + ["favorable", "referenced", "convention", "card", "publish"],
         S.SUSPENDED: in_commission
-        + ["favorable", "referenced", "convention", "publish", "suspend"],
+        + ["favorable", "referenced", "convention", "card", "publish", "suspend"],
         S.DEREFERENCED: in_commission
-        + ["favorable", "referenced", "convention", "publish", "dereference"],
+        + ["favorable", "referenced", "convention", "card", "publish", "dereference"],
     }[state]
 
 
@@ -223,9 +226,12 @@ def dossier_in_state(state, *, organisation=None, requests_data_exchange=False, 
             motives="Exigences bloquantes de sécurité non satisfaites.",
         ),
         "convention": _sign_convention,
-        "publish": lambda d: t.dossier_publish(dossier=d, actor=cast.admin),
-        "suspend": lambda d: t.dossier_suspend(dossier=d, actor=cast.admin, comment="Audit."),
-        "dereference": lambda d: t.dossier_dereference(
+        "card": lambda d: _approve_card(d, cast),
+        "publish": lambda d: publication.dossier_publish(dossier=d, actor=cast.admin),
+        "suspend": lambda d: publication.dossier_suspend(
+            dossier=d, actor=cast.admin, comment="Audit."
+        ),
+        "dereference": lambda d: publication.dossier_dereference(
             dossier=d, actor=cast.ministry, comment="Fin."
         ),
         "withdraw": lambda d: t.dossier_withdraw(dossier=d, actor=cast.editor),
@@ -234,6 +240,31 @@ def dossier_in_state(state, *, organisation=None, requests_data_exchange=False, 
         dossier = steps[step](dossier)
     assert dossier.state == state
     return Dossier.objects.get(pk=dossier.pk), cast
+
+
+def _approve_card(dossier, cast):
+    """An approved public card, written directly (the card's own flow: tests/catalogue/)."""
+    service = dossier.service
+    Card.objects.create(
+        service=service,
+        version=1,
+        state=CardState.APPROVED,
+        name=service.name[:120],
+        editor_public_name=service.organisation.name[:120],
+        short_description="Un service numérique en santé référencé.",
+        long_description=service.long_description or "Description du service.",
+        themes=service.themes or ["prevention"],
+        regions=service.regions or ["FR"],
+        platforms=[{"platform": "web", "url": "https://service.example/"}],
+        price_model=service.price_model or "free",
+        accessibility="partial",
+        accessibility_url="https://service.example/accessibilite",
+        data_exchange=list(service.mes_apis),
+        created_by=cast.editor,
+        reviewed_by=cast.admin,
+        reviewed_at=timezone.now(),
+    )
+    return dossier
 
 
 def _sign_convention(dossier):

@@ -67,11 +67,16 @@ def _start_redis(port, tmp_path):
     process = subprocess.Popen(
         [
             shutil.which("redis-server"),
-            "--port", str(port),
-            "--bind", "127.0.0.1",
-            "--save", "",
-            "--appendonly", "no",
-            "--dir", str(tmp_path),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
         ],
         stdout=subprocess.DEVNULL,
     )
@@ -89,9 +94,7 @@ def _start_redis(port, tmp_path):
 def test_the_cache_returns_to_redis_when_it_answers_again(tmp_path, caplog):
     port = _free_port()
     process, direct = _start_redis(port, tmp_path)
-    cache = RedisWithLocalFallbackCache(
-        f"redis://127.0.0.1:{port}/0", {"RETRY_AFTER_SECONDS": 0.2}
-    )
+    cache = RedisWithLocalFallbackCache(f"redis://127.0.0.1:{port}/0", {"RETRY_AFTER_SECONDS": 0.2})
     try:
         cache.set("k", "in-redis")
         assert direct.exists(cache.make_and_validate_key("k"))

@@ -48,7 +48,9 @@ HOMES = {
 
 
 def test_each_demo_role_lands_on_its_dossiers(client):
-    call_command("seed_demo", "--force", verbosity=0)  # once: seeding takes a few seconds
+    call_command(
+        "seed_demo", "--force", "--catalogue=0", verbosity=0
+    )  # once: seeding takes a few seconds
     for email, (title, present, absent) in HOMES.items():
         client.force_login(User.objects.get(email=email))
         response = client.get(reverse("home"))
@@ -62,9 +64,9 @@ def test_each_demo_role_lands_on_its_dossiers(client):
 
 
 def test_seed_demo_is_idempotent_and_refuses_production(settings):
-    call_command("seed_demo", "--force", verbosity=0)
+    call_command("seed_demo", "--force", "--catalogue=0", verbosity=0)
     counts = (User.objects.count(),)
-    call_command("seed_demo", "--force", verbosity=0)
+    call_command("seed_demo", "--force", "--catalogue=0", verbosity=0)
     assert (User.objects.count(),) == counts
     settings.DEBUG = False
     with pytest.raises(Exception, match="DEBUG est désactivé"):

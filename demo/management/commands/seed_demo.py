@@ -13,21 +13,30 @@ class Command(BaseCommand):
             action="store_true",
             help="Autorise l'exécution quand DEBUG est désactivé.",
         )
+        parser.add_argument(
+            "--catalogue",
+            type=int,
+            default=None,
+            metavar="N",
+            help="Nombre de services publiés en plus de MonCarnetBébé (11 par défaut ; "
+            "chacun parcourt tout le circuit, ce qui prend une ou deux secondes).",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, catalogue=None, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Refus : DEBUG est désactivé (environnement de production ?). "
                 "Relancez avec --force si vous êtes certain de vouloir des données "
                 "de démonstration."
             )
-        result = seed_demo()
+        result = seed_demo(catalogue=catalogue)
         self.stdout.write(
             self.style.SUCCESS(
                 "Données de démonstration prêtes "
                 f"({result['dossiers_created']} dossier(s) créé(s))."
             )
         )
+        self.stdout.write(f"Catalogue public : {result['published']} service(s) publié(s).")
         self.stdout.write(f"Mot de passe commun : {DEMO_PASSWORD}")
         self.stdout.write(f"Secret TOTP des comptes de l'équipe : {DEMO_TOTP_SECRET}")
         for email, *_rest in DEMO_PEOPLE:

@@ -7,11 +7,12 @@ from applications.domain.exceptions import TransitionBlocked, TransitionInvalid
 from applications.domain.queries import dossier_actions
 from applications.enums import DecisionOutcome, DossierState, Opinion
 from applications.models import Dossier, TransitionLog
+from catalogue.domain import publication
 from decisions.domain.services import dossier_decide
 from portal.notifications.models import OutboxMessage
 from reviews.domain.commission import dossier_record_opinion
 from reviews.domain.sessions import dossier_schedule
-from tests.factories.dossiers import _sign_convention, dossier_in_state
+from tests.factories.dossiers import _approve_card, _sign_convention, dossier_in_state
 
 S = DossierState
 pytestmark = pytest.mark.django_db
@@ -40,12 +41,15 @@ def test_dossier_actions_list_nothing_for_someone_without_the_right():
     assert dossier_actions(dossier=dossier, user=cast.ministry) == []
 
 
-def test_publish_blocked_until_the_convention_is_signed():
+def test_publish_blocked_until_the_convention_is_signed_and_the_card_approved():
     dossier, cast = dossier_in_state(S.REFERENCED)
     with pytest.raises(TransitionBlocked, match="convention signée"):
-        t.dossier_publish(dossier=dossier, actor=cast.admin)
+        publication.dossier_publish(dossier=dossier, actor=cast.admin)
     dossier = _sign_convention(dossier)
-    assert t.dossier_publish(dossier=dossier, actor=cast.admin).state == S.PUBLISHED
+    with pytest.raises(TransitionBlocked, match="fiche du catalogue"):
+        publication.dossier_publish(dossier=dossier, actor=cast.admin)
+    dossier = _approve_card(dossier, cast)
+    assert publication.dossier_publish(dossier=dossier, actor=cast.admin).state == S.PUBLISHED
 
 
 @pytest.mark.parametrize("state", [S.OPINION_RESERVED, S.OPINION_UNFAVORABLE])

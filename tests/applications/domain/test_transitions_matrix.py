@@ -22,7 +22,7 @@ from applications.views.dossiers import DISPATCH
 from reviews.domain.commission import reservations_respond
 from tests.assertions import assert_nothing_changed
 from tests.factories import OrganisationFactory, editor, expert
-from tests.factories.dossiers import _sign_convention, dossier_in_state
+from tests.factories.dossiers import _approve_card, _sign_convention, dossier_in_state
 
 S = DossierState
 BEFORE_DECISION = [
@@ -104,6 +104,8 @@ def _arguments(name, cast):
         "decide": {"outcome": DecisionOutcome.REFUSED, "motives": "Exigences non satisfaites."},
         "schedule": {"session": cast.session},
         "declare_incomplete": {"comment": "Il manque l'AIPD."},
+        "suspend": {"comment": "Contrôle en cours."},
+        "dereference": {"comment": "Le service a cessé son activité."},
     }.get(name, {})
 
 
@@ -128,7 +130,7 @@ def test_transition_matrix(built_states, state, name):
     dossier = Dossier.objects.get(pk=built.pk)  # an earlier case may have moved its copy
     cast.session.refresh_from_db()
     if name == "publish" and state == S.REFERENCED:
-        dossier = _sign_convention(dossier)
+        dossier = _approve_card(_sign_convention(dossier), cast)
     if name == "complete_evaluation" and state == S.UNDER_EVALUATION:
         cast.evaluate(dossier)
     if name == "record_opinion" and state == S.IN_COMMISSION:

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, ManagementUtility, call_command
 from django.utils import timezone
 
-from applications.domain import transitions as t
 from applications.enums import DossierState
 from applications.models import TransitionLog
+from catalogue.domain import publication
 from tests.applications.audit_tools import (
     LOG,
     disable_triggers,
@@ -98,7 +98,7 @@ def test_deleted_last_rows_ending_on_the_same_state_are_caught_by_the_date(time_
     """Published → suspended → published: cut the last two rows and the state still matches."""
     dossier, cast = dossier_in_state(DossierState.SUSPENDED)
     time_machine.move_to(timezone.now() + timedelta(hours=2))
-    dossier = t.dossier_reinstate(dossier=dossier, actor=cast.admin, comment="Levée.")
+    dossier = publication.dossier_reinstate(dossier=dossier, actor=cast.admin, comment="Levée.")
     assert dossier.state == DossierState.PUBLISHED
     call_command("verify_audit")  # intact so far
     last_seq = rows(dossier)[-1].seq

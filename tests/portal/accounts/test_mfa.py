@@ -156,14 +156,12 @@ def test_activating_totp_counts_as_this_session_second_factor(client):
 
 def test_demo_administrator_uses_the_admin_after_the_totp_step(client, settings):
     settings.DEBUG = True
-    call_command("seed_demo", "--force", verbosity=0)
+    call_command("seed_demo", "--force", "--catalogue=0", verbosity=0)
     administrator = User.objects.get(email="admin@demo.test")
     assert administrator.is_staff and not administrator.is_superuser
     from demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
-    client.post(
-        reverse("account_login"), {"login": administrator.email, "password": DEMO_PASSWORD}
-    )
+    client.post(reverse("account_login"), {"login": administrator.email, "password": DEMO_PASSWORD})
     client.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
 
     # People and their roles, the referential's versions: the administrator's work.

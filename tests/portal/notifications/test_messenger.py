@@ -70,6 +70,32 @@ def _invitation():
     return context, "Invitation à rejoindre"
 
 
+def _card(state):
+    def example():
+        from tests.factories.catalogue import card_in_state
+
+        card, _service, cast = card_in_state(state)
+        actor = cast.editor if state == "in_review" else cast.admin
+        return {"actor": actor, "card": card}, card.name
+
+    return example
+
+
+def _convention(step):
+    def example():
+        from tests.factories import conventions
+
+        options = {"render": False} if step == "drawn_up" else {}
+        convention, cast = getattr(conventions, step)(**options)
+        actor = {"drawn_up": None, "accepted": cast.editor, "signed": cast.admin}[step]
+        context = {"dossier": convention.dossier, "convention": convention}
+        if actor is not None:
+            context["actor"] = actor
+        return context, f"Convention n° {convention.number}"
+
+    return example
+
+
 #: One way to raise each registered event, and a text its subject must show.
 EXAMPLES = {
     "dossier_transition": _transition,
@@ -77,6 +103,12 @@ EXAMPLES = {
     "conflict_declared": _conflict_declared,
     "assignment_declaration_expected": _declaration_expected,
     "invitation": _invitation,
+    "card_submitted": _card("in_review"),
+    "card_changes_requested": _card("changes_requested"),
+    "card_approved": _card("approved"),
+    "convention_ready": _convention("drawn_up"),
+    "convention_accepted": _convention("accepted"),
+    "convention_signed": _convention("signed"),
 }
 
 

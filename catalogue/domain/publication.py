@@ -1,0 +1,265 @@
+"""Publication: the dossier's `publish`, `suspend`, `reinstate` and `dereference` transitions and
+what each writes to the public catalogue, in the transition's own transaction.
+
+- The listing (`Listing`) is written from the approved card and the dossier's referencing
+  (decision, referential version, renewal date); `listed` follows the dossier's state: true
+  exactly while it is `published`.
+- Each step appends a `PublicEvent` (the change feed, with its public motive).
+- The public pages' cache is invalidated once the transaction commits
+  (`portal.public_cache.invalidate_on_commit`): a suspended service disappears at once.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector
+from django.db import connection
+from django.db.models import Value
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from applications.domain.exceptions import TransitionInvalid
+from applications.domain.transitions import transition_apply
+from applications.enums import DecisionOutcome
+from applications.models import Dossier
+from decisions.models import Decision
+from portal.public_cache import invalidate_on_commit
+
+from ..enums import CardState, EventKind, MesApi, Region, Theme
+from ..models import Card, Listing, PublicEvent
+from .search import SEARCH_CONFIG, fold
+
+SLUG_MAX = 120
+
+
+# ---------------------------------------------------------------------------------------------
+# The transitions
+# ---------------------------------------------------------------------------------------------
+
+
+def dossier_publish(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return transition_apply(
+        "publish",
+        dossier=dossier,
+        actor=actor,
+        comment=comment,
+        on_applied=lambda d: listing_show(d, kind=EventKind.PUBLISHED, motive=comment),
+    )
+
+
+def dossier_suspend(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    _require_motive(comment, _("Indiquez le motif public de la suspension."))
+    return transition_apply(
+        "suspend",
+        dossier=dossier,
+        actor=actor,
+        comment=comment,
+        on_applied=lambda d: listing_hide(d, kind=EventKind.SUSPENDED, motive=comment),
+    )
+
+
+def dossier_reinstate(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return transition_apply(
+        "reinstate",
+        dossier=dossier,
+        actor=actor,
+        comment=comment,
+        on_applied=lambda d: listing_show(d, kind=EventKind.REINSTATED, motive=comment),
+    )
+
+
+def dossier_dereference(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    _require_motive(comment, _("Indiquez le motif public du déréférencement."))
+    return transition_apply(
+        "dereference",
+        dossier=dossier,
+        actor=actor,
+        comment=comment,
+        on_applied=lambda d: listing_hide(d, kind=EventKind.DEREFERENCED, motive=comment),
+    )
+
+
+def _require_motive(comment: str, message: str) -> None:
+    if not (comment or "").strip():
+        raise TransitionInvalid(message)
+
+
+# ---------------------------------------------------------------------------------------------
+# The listing
+# ---------------------------------------------------------------------------------------------
+
+
+def listing_show(dossier: Dossier, *, kind: str, motive: str = "") -> Listing:
+    """Write the listing of a dossier that becomes `published` and list it."""
+    card = Card.objects.select_for_update().get(
+        service_id=dossier.service_id, state=CardState.APPROVED
+    )
+    now = timezone.now()
+    listing = Listing.objects.select_for_update().filter(service_id=dossier.service_id).first()
+    decision = _referencing_decision(dossier)
+    values = {
+        "dossier": dossier,
+        "decision": decision,
+        "referenced_on": timezone.localdate(decision.decided_at),
+        "referential_version": decision.referential_version_code
+        or getattr(dossier.referential_version, "code", ""),
+        "renewal_due": renewal_due(dossier),
+        "listed": True,
+        "updated_at": now,
+    }
+    if listing is None:
+        listing = Listing(
+            service_id=dossier.service_id,
+            slug=_free_slug(card.name),
+            first_published_at=now,
+            card=card,
+            **values,
+        )
+    else:
+        for name, value in values.items():
+            setattr(listing, name, value)
+    _write_card(listing, card)
+    _event(listing, kind, motive, at=now)
+    return listing
+
+
+def listing_hide(dossier: Dossier, *, kind: str, motive: str) -> Listing | None:
+    """Take the dossier's service off the public catalogue (suspension, de-referencing)."""
+    listing = Listing.objects.select_for_update().filter(service_id=dossier.service_id).first()
+    if listing is None:
+        return None
+    listing.listed = False
+    listing.updated_at = timezone.now()
+    listing.save(update_fields=["listed", "updated_at"])
+    _event(listing, kind, motive, at=listing.updated_at)
+    return listing
+
+
+def listing_apply_card(card: Card) -> Listing | None:
+    """A newly approved card replaces the public one of an already published service."""
+    listing = Listing.objects.select_for_update().filter(service_id=card.service_id).first()
+    if listing is None:
+        return None
+    listing.updated_at = timezone.now()
+    _write_card(listing, card)
+    if listing.listed:
+        _event(listing, EventKind.UPDATED, "", at=listing.updated_at)
+    return listing
+
+
+def renewal_due(dossier: Dossier):
+    """The last day of the referencing: the convention's start plus its duration."""
+    signed_at = dossier.convention_signed_at
+    if signed_at is None:
+        return None
+    start = timezone.localdate(signed_at)
+    years = settings.CONVENTION_DURATION_YEARS
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)
+
+
+def _referencing_decision(dossier: Dossier) -> Decision:
+    decision = (
+        Decision.objects.filter(dossier=dossier, outcome=DecisionOutcome.REFERENCED)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    if decision is None:
+        raise TransitionInvalid(_("Ce dossier n'a pas de décision de référencement."))
+    return decision
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name)[:SLUG_MAX].strip("-") or "service"
+    slug, n = base, 1
+    while Listing.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base[: SLUG_MAX - len(str(n)) - 1]}-{n}"
+    return slug
+
+
+def facet_keys(card: Card) -> str:
+    keys = []
+    regions = set(card.regions)
+    keys += [f"region:{r}" for r in sorted(regions)]
+    keys += [f"theme:{t}" for t in card.themes]
+    keys += [f"platform:{p['platform']}" for p in card.platforms]
+    if card.price_model:
+        keys.append(f"price:{card.price_model}")
+    keys += [f"api:{a}" for a in card.data_exchange]
+    keys.append("exchange:yes" if card.data_exchange else "exchange:no")
+    return "|" + "|".join(keys) + "|"
+
+
+def _labels(values, choices) -> list[str]:
+    known = dict(choices.choices)
+    return [str(known[v]) for v in values if v in known]
+
+
+def _write_card(listing: Listing, card: Card) -> None:
+    listing.card = card
+    listing.sort_name = fold(card.name)[:120]
+    listing.facet_keys = facet_keys(card)
+    words = [
+        card.name,
+        card.editor_public_name,
+        card.short_description,
+        card.long_description,
+        *_labels(card.themes, Theme),
+        *_labels(card.regions, Region),
+        *_labels(card.data_exchange, MesApi),
+    ]
+    listing.search_text = fold(" ".join(words))
+    listing.save()
+    if connection.vendor == "postgresql":
+        vector = (
+            SearchVector(Value(card.name), weight="A", config=SEARCH_CONFIG)
+            + SearchVector(Value(card.editor_public_name), weight="B", config=SEARCH_CONFIG)
+            + SearchVector(Value(card.short_description), weight="B", config=SEARCH_CONFIG)
+            + SearchVector(
+                Value(" ".join([card.long_description, *words[4:]])),
+                weight="C",
+                config=SEARCH_CONFIG,
+            )
+        )
+        Listing.objects.filter(pk=listing.pk).update(search_vector=vector)
+    invalidate_on_commit()
+
+
+def _event(listing: Listing, kind: str, motive: str, *, at) -> PublicEvent:
+    card = listing.card
+    event = PublicEvent.objects.create(
+        listing=listing,
+        kind=kind,
+        occurred_at=at,
+        motive=(motive or "").strip(),
+        service_name=card.name,
+        editor_name=card.editor_public_name,
+        decision_number=listing.decision.number if kind == EventKind.PUBLISHED else "",
+    )
+    invalidate_on_commit()
+    return event
+
+
+def listing_for_public(slug: str) -> Listing | None:
+    """The listed service at `slug`, with what its page shows, or None."""
+    return (
+        Listing.objects.listed()
+        .select_related("card", "card__logo", "decision", "service__organisation")
+        .defer("card__logo__content", "search_vector")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+__all__ = [
+    "dossier_dereference",
+    "dossier_publish",
+    "dossier_reinstate",
+    "dossier_suspend",
+    "listing_apply_card",
+    "listing_for_public",
+    "listing_hide",
+    "listing_show",
+]
