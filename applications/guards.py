@@ -95,6 +95,11 @@ def vote_closed_with_quorum(dossier) -> str | None:
         return _("Impossible d'enregistrer l'avis : le vote de la commission n'est pas clos.")
     if not item.quorum_reached:
         return _("Impossible d'enregistrer l'avis : le quorum n'a pas été atteint lors du vote.")
+    if not item.voted_opinion:
+        return _(
+            "Impossible d'enregistrer l'avis : aucune voix ne s'est exprimée lors du vote "
+            "(toutes sont des abstentions). Ouvrez un nouveau tour de vote."
+        )
     return None
 
 

@@ -66,7 +66,6 @@ can_declare_incomplete = is_instructor
 can_start_evaluation = is_instructor
 can_lift_reservations = is_instructor
 can_publish = is_admin
-can_suspend = is_admin
 can_reinstate = is_admin
 can_dereference = is_ministry | is_admin
 
@@ -82,7 +81,6 @@ for _name, _predicate in {
     "start_evaluation": can_start_evaluation,
     "lift_reservations": can_lift_reservations,
     "publish": can_publish,
-    "suspend": can_suspend,
     "reinstate": can_reinstate,
     "dereference": can_dereference,
 }.items():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dossiers, questionnaire, services
+from .views import documents, dossiers, questionnaire, services
 
 app_name = "applications"
 
@@ -29,18 +29,50 @@ urlpatterns = [
     ),
     path(
         "<int:pk>/exigences/<str:code>/pieces/",
-        questionnaire.evidence_upload,
+        documents.evidence_upload,
         name="evidence-upload",
     ),
     path(
+        "<int:pk>/exigences/<str:code>/pieces/joindre/",
+        documents.evidence_attach,
+        name="evidence-attach",
+    ),
+    path(
         "<int:pk>/pieces/<int:evidence_pk>/",
-        questionnaire.evidence_download,
+        documents.evidence_download,
         name="evidence-download",
     ),
     path(
         "<int:pk>/pieces/<int:evidence_pk>/retirer/",
-        questionnaire.evidence_delete,
+        documents.evidence_delete,
         name="evidence-delete",
+    ),
+    # The dossier's document library.
+    path("<int:pk>/documents/", documents.document_library, name="document-library"),
+    path(
+        "<int:pk>/documents/deposer/",
+        documents.document_upload,
+        name="document-upload",
+    ),
+    path(
+        "<int:pk>/documents/deposes/",
+        documents.document_library_filed,
+        name="document-library-filed",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/",
+        documents.document_download,
+        name="document-download",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/exigences/",
+        documents.document_requirements,
+        name="document-requirements",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/retirer/",
+        documents.document_remove,
+        name="document-remove",
     ),
     path("<int:pk>/completude/", questionnaire.completeness, name="dossier-completeness"),
     # Services (an editor's description, orientation, and dossier creation).

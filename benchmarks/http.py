@@ -98,7 +98,14 @@ PAGES = (
     Page("instructor_queue", "instructor", "Service n° ", grows=True, staff_list=True),
     Page("expert_queue", "expert", "Service n° ", grows=True, staff_list=True),
     Page("instructor_dossiers", "instructor", "Service n° ", "/", grows=True, staff_list=True),
-    Page("editor_dossiers", "editor", "Service n° ", "/", grows=True, staff_list=True),
+    Page(
+        "editor_dossiers",
+        "editor",
+        "Service n° ",
+        "/?etat-editor=tous",
+        grows=True,
+        staff_list=True,
+    ),
     Page("questionnaire", "questionnaire_editor", 'id="exigence-', min_rps=QUESTIONNAIRE_MIN_RPS),
 )
 PAGE_NAMES = tuple(page.name for page in PAGES)

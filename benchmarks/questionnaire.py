@@ -17,8 +17,9 @@ from django.test import Client
 from django.urls import reverse
 
 from applications.domain.applicability import applicable_requirements
+from applications.domain.documents import evidence_add
 from applications.domain.dossiers import dossier_create
-from applications.domain.questionnaire import answer_save, evidence_add
+from applications.domain.questionnaire import answer_save
 from applications.enums import AnswerStatus
 from applications.models import Dossier, Orientation, Service
 from applications.referential.loader import load_referential

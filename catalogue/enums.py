@@ -9,11 +9,16 @@ from applications.enums import MesApi, Platform, PriceModel, Region, Theme
 __all__ = [
     "Accessibility",
     "CardState",
+    "ControlState",
     "EventKind",
+    "ExpiryStep",
+    "FindingVerdict",
     "MesApi",
     "Platform",
     "PriceModel",
     "Region",
+    "ReportCategory",
+    "ReportState",
     "Sort",
     "Theme",
 ]
@@ -45,6 +50,7 @@ class EventKind(models.TextChoices):
     """What the public change feed reports."""
 
     PUBLISHED = "published", _("Publication au catalogue")
+    RENEWED = "renewed", _("Renouvellement du référencement")
     UPDATED = "updated", _("Mise à jour de la fiche")
     SUSPENDED = "suspended", _("Suspension")
     REINSTATED = "reinstated", _("Réintégration au catalogue")
@@ -55,3 +61,70 @@ class Sort(models.TextChoices):
     RELEVANCE = "pertinence", _("Pertinence")
     NAME = "nom", _("Nom (A → Z)")
     RECENT = "recent", _("Référencement le plus récent")
+
+
+#: The events of a service's public history (its page, the API, the open data): every event but
+#: the card's updates, which only the change feed reports.
+HISTORY_EVENT_KINDS = (
+    EventKind.PUBLISHED,
+    EventKind.RENEWED,
+    EventKind.SUSPENDED,
+    EventKind.REINSTATED,
+    EventKind.DEREFERENCED,
+)
+
+
+class ExpiryStep(models.TextChoices):
+    """What the daily expiry task did for a referencing (catalogue/domain/expiry.py)."""
+
+    REMINDER = "reminder", _("Rappel avant l'échéance")
+    GRACE = "grace", _("Maintien au catalogue pendant le renouvellement")
+    SUSPENSION = "suspension", _("Suspension à l'échéance")
+
+
+class ReportCategory(models.TextChoices):
+    """What a member of the public reports about a published service."""
+
+    MISLEADING = "misleading", _("Contenu trompeur")
+    SECURITY = "security", _("Sécurité")
+    PERSONAL_DATA = "personal_data", _("Données personnelles")
+    ACCESSIBILITY = "accessibility", _("Accessibilité")
+    UNAVAILABLE = "unavailable", _("Service indisponible")
+    OTHER = "other", _("Autre")
+
+
+class ReportState(models.TextChoices):
+    """Where a report stands (catalogue/domain/reports.py moves it on)."""
+
+    NEW = "new", _("Nouveau")
+    AWAITING_EDITOR = "awaiting_editor", _("En attente de la réponse de l'éditeur")
+    ANSWERED = "answered", _("Réponse de l'éditeur reçue")
+    UNFOUNDED = "unfounded", _("Classé non fondé")
+    CONTROL = "control", _("Contrôle ouvert")
+
+    @property
+    def tone(self) -> str:
+        """The DSFR badge variant of the state."""
+        return {
+            "new": "new",
+            "awaiting_editor": "info",
+            "answered": "warning",
+            "unfounded": "success",
+            "control": "error",
+        }[self.value]
+
+
+#: The instruction team has something to do: these come first in its list.
+REPORT_TODO_STATES = (ReportState.NEW, ReportState.ANSWERED)
+
+
+class ControlState(models.TextChoices):
+    OPEN = "open", _("En cours")
+    CONCLUDED = "concluded", _("Conclu")
+
+
+class FindingVerdict(models.TextChoices):
+    """A control's finding on one requirement."""
+
+    COMPLIANT = "compliant", _("Conforme")
+    NON_COMPLIANT = "non_compliant", _("Non conforme")

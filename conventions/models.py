@@ -51,6 +51,18 @@ class ConventionQuerySet(models.QuerySet):
         raise ConventionImmutable(UNDELETABLE_MESSAGE)
 
 
+def referencing_end(signed_at, years: int) -> date:
+    """The last day of a referencing whose convention was signed by both parties at
+    `signed_at`, for `years`: the day before its anniversary (Paris time). One rule for the
+    convention, the catalogue's « référencé jusqu'au » and the expiry task."""
+    start = timezone.localdate(signed_at)
+    try:
+        anniversary = start.replace(year=start.year + years)
+    except ValueError:  # signed on 29 February: the anniversary is 1 March
+        anniversary = date(start.year + years, 3, 1)
+    return date.fromordinal(anniversary.toordinal() - 1)
+
+
 def convention_file_path(convention: "Convention", filename: str) -> str:
     """Private storage path of a convention's documents: one folder per year of drawing up."""
     return f"conventions/{convention.drawn_up_at.year}/{filename}"
@@ -325,16 +337,10 @@ class Convention(models.Model):
 
     @property
     def referencing_ends_on(self) -> date | None:
-        """The referencing's last day: `duration_years` after the last signature (Paris
-        time), the day before its anniversary; None until both parties signed."""
+        """The referencing's last day (`referencing_end`); None until both parties signed."""
         if self.signed_at is None:
             return None
-        start = timezone.localdate(self.signed_at)
-        try:
-            anniversary = start.replace(year=start.year + self.duration_years)
-        except ValueError:  # signed on 29 February: the anniversary is 1 March
-            anniversary = date(start.year + self.duration_years, 3, 1)
-        return date.fromordinal(anniversary.toordinal() - 1)
+        return referencing_end(self.signed_at, self.duration_years)
 
     @property
     def has_data_exchange(self) -> bool:

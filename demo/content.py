@@ -9,7 +9,7 @@ from django.db import transaction
 
 from applications.domain.applicability import applicable_requirements
 from applications.enums import AnswerStatus, PriceModel, Purpose, Region, Theme
-from applications.models import Answer, Evidence, Orientation
+from applications.models import Answer, Document, Evidence, Orientation
 from applications.referential.loader import load_referential
 from reviews.domain.evaluation import evaluation_sign, verdict_save
 
@@ -96,20 +96,19 @@ def demo_fill_questionnaire(dossier, actor, *, complete: bool = True) -> None:
         )
         for requirement in requirements
     )
-    proof = Evidence(dossier=dossier, requirement=requirements[0], uploaded_by=actor)
-    proof.file.save("dossier-de-preuves.pdf", ContentFile(DEMO_PDF), save=False)
+    # One document in the dossier's library, the evidence of every requirement that asks for one.
+    proof = Document(
+        dossier=dossier,
+        name="dossier-de-preuves.pdf",
+        kind="pdf",
+        content_type="application/pdf",
+        size=len(DEMO_PDF),
+        sha256=hashlib.sha256(DEMO_PDF).hexdigest(),
+        uploaded_by=actor,
+    )
+    proof.file.save("dossier-de-preuves.pdf", ContentFile(DEMO_PDF), save=True)
     Evidence.objects.bulk_create(
-        Evidence(
-            dossier=dossier,
-            requirement=requirement,
-            file=proof.file.name,
-            name=f"preuve-{requirement.code}.pdf",
-            kind="pdf",
-            content_type="application/pdf",
-            size=len(DEMO_PDF),
-            sha256=hashlib.sha256(DEMO_PDF).hexdigest(),
-            uploaded_by=actor,
-        )
+        Evidence(dossier=dossier, document=proof, requirement=requirement, attached_by=actor)
         for requirement in requirements
         if requirement.evidence_required
     )

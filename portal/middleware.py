@@ -108,6 +108,16 @@ class StaffMfaRequiredMiddleware:
         "/comptes/reauthenticate/",
         "/static/",
         "/healthz",
+        # The language selector and the footer's mandatory pages (accessibility statement…).
+        "/langue/",
+        "/mentions-legales/",
+        "/donnees-personnelles/",
+        "/gestion-des-cookies/",
+        "/accessibilite/",
+        # The sandbox's OAuth2 endpoints and its fictitious holders' pages: they never read the
+        # portal account, only the sandbox's own signed cookie (sandbox/domain/holders.py).
+        "/bac-a-sable/oauth/",
+        "/bac-a-sable/titulaire/",
     )
 
     def __init__(self, get_response):
@@ -216,8 +226,9 @@ class AnonymousPageCacheMiddleware:
 
     What is kept and served:
     - only GET without a query string, on the pages of `url_names`, from a visitor who carries
-      no cookie but the CSRF one (no session, hence anonymous and without stored messages; no
-      message cookie) and no Authorization header;
+      no cookie but the CSRF and language ones (no session, hence anonymous and without stored
+      messages; no message cookie) and no Authorization header; kept per language, the one
+      LocaleMiddleware (above) activated from that cookie or Accept-Language;
     - only a 200 answer that set no cookie, no Vary of its own, wrote nothing to the session,
       queued no message, and in which every CSRF token of the visitor was found and replaced
       (a page where the secret itself shows, or that used a token none of whose copies is
@@ -265,7 +276,8 @@ class AnonymousPageCacheMiddleware:
             return None
         if request.META.get("HTTP_AUTHORIZATION"):
             return None
-        if any(name != settings.CSRF_COOKIE_NAME for name in request.COOKIES):
+        allowed = (settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME)
+        if any(name not in allowed for name in request.COOKIES):
             return None
         return (request.path, get_language(), request.get_host(), request.scheme)
 
@@ -311,5 +323,6 @@ class AnonymousPageCacheMiddleware:
             response[name] = value
         if kept.expires_now:
             response["Expires"] = http_date(time.time())
+        # As the rendered page said (LocaleMiddleware, above, adds Accept-Language).
         patch_vary_headers(response, ("Cookie",))
         return response

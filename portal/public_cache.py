@@ -14,6 +14,9 @@ Correctness before speed:
 - Only GET and HEAD, without a session cookie or an Authorization header, on the paths of
   `PUBLIC_CACHE_PREFIXES`; only 200 responses of views that opted in, that set no cookie and
   used no CSRF token (nobody's token is ever served to someone else).
+- One copy per language: the key holds the language LocaleMiddleware will activate (the
+  `django_language` cookie, else Accept-Language, else French — `request_language`), so a page
+  rendered in French is never served to a visitor who reads English, nor the reverse.
 - While Redis is down nothing is served from the cache: the processes could not agree on the
   generation. Without REDIS_URL (development) the token lives in the process's own cache.
 - Bounded: at most `PUBLIC_CACHE_MAX_ENTRIES` responses of at most `PUBLIC_CACHE_MAX_BYTES`
@@ -37,7 +40,9 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http.cookie import parse_cookie
 from django.utils.http import parse_http_date_safe
+from django.utils.translation import get_language_from_request
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +122,20 @@ def invalidate_on_commit() -> None:
     transaction.on_commit(invalidate)
 
 
+class _LanguageRequest:
+    """What `get_language_from_request` reads of a request, taken from the WSGI environ."""
+
+    def __init__(self, environ):
+        self.META = environ
+        self.COOKIES = parse_cookie(environ.get("HTTP_COOKIE", ""))
+
+
+def request_language(environ) -> str:
+    """The language Django will answer this request in: LocaleMiddleware's own rule
+    (`get_language_from_request`, no language prefix in our URLs)."""
+    return get_language_from_request(_LanguageRequest(environ))
+
+
 class _Store:
     def __init__(self, max_entries: int, max_bytes: int, ttl: float):
         self.ttl = ttl
@@ -186,6 +205,7 @@ class PublicCache:
             return self.application(environ, start_response)
         key = (
             token,
+            request_language(environ),
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
             environ.get("HTTP_ACCEPT", "")[:100] if "/api/" in environ.get("PATH_INFO", "") else "",

@@ -7,8 +7,8 @@ switches to the embedded development defaults by setting DEBUG=true.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "decisions",
     "conventions",
     "catalogue",
+    "oauth2_provider",  # the sandbox's OAuth2 / OpenID Connect server (its models: sandbox's)
+    "sandbox",
     "demo",  # demo data and `manage.py seed_demo` (composes every app; no app imports it)
 ]
 
@@ -80,6 +82,10 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (Django's order): the language comes from the
+    # `django_language` cookie (set_language), else Accept-Language, else French. The caches of
+    # anonymous pages key on it (AnonymousPageCacheMiddleware below, portal/public_cache.py).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CsrfViewMiddleware, which reads the form: an oversized body is never read.
     "portal.uploads.RequestBodyLimitMiddleware",
@@ -188,6 +194,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conventions.tasks.convention_retry_pending_task",
         "schedule": JOBS_SWEEP_INTERVAL,
     },
+    # Each day (Paris time): reminders before a referencing's expiry, its suspension at expiry
+    # (catalogue/domain/expiry.py; each step taken once, so a second run does nothing).
+    "referencing-expiry-daily": {
+        "task": "catalogue.tasks.referencing_expiry_task",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -213,6 +225,8 @@ ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# First and last name too, so that people appear by name rather than by address (User.display_name).
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.forms.NamesSignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
@@ -230,8 +244,16 @@ MFA_TOTP_ISSUER = "Référencement Mon espace santé"
 MFA_TOTP_PERIOD = 30
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("Français")), ("en", _("Anglais"))]
+# Each language named in itself (the header's language selector), as the DSFR asks.
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+# locale/fr holds only the counted strings (French plural rule, n > 1); locale/en the English.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language a person chose with the header's selector (set_language): a strictly necessary
+# cookie (portal/pages.py, page « Gestion des cookies »), kept a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -303,9 +325,25 @@ CATALOGUE_PAGE_SIZE = env.int("CATALOGUE_PAGE_SIZE", default=12)
 INVITATIONS_PER_USER_PER_DAY = env.int("INVITATIONS_PER_USER_PER_DAY", default=20)
 INVITATIONS_PER_ORGANISATION_PER_DAY = env.int("INVITATIONS_PER_ORGANISATION_PER_DAY", default=20)
 SITE_TITLE = "Référencement au catalogue de Mon espace santé"
+#: The name account e-mails (sign-up, password reset) greet with (portal/accounts/adapter.py).
+PORTAL_SITE_NAME = env.str("PORTAL_SITE_NAME", default="Référencement Mon espace santé")
+#: Where people write about their data, the portal's accessibility or anything else (footer pages).
+PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="contact@referencement.example")
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 #: Years a referencing lasts from the last signature of its convention (stated in the convention).
 CONVENTION_DURATION_YEARS = env.int("CONVENTION_DURATION_YEARS", default=3)
+#: Months before a referencing's last day when its editor's members are reminded (each once; a
+#: reminder missed while the daily task did not run is replaced by the nearest one due).
+REFERENCING_REMINDER_MONTHS = env.list("REFERENCING_REMINDER_MONTHS", cast=int, default=[6, 3, 1])
+#: Months a service stays published past its referencing's last day while a renewal is examined.
+REFERENCING_GRACE_MONTHS = env.int("REFERENCING_GRACE_MONTHS", default=6)
+#: Problems the public may report (catalogue/domain/reports.py): per address and per day, per
+#: service and per day (every address together); days the editor has to answer one.
+REPORTS_PER_IP_PER_DAY = env.int("REPORTS_PER_IP_PER_DAY", default=5)
+REPORTS_PER_SERVICE_PER_DAY = env.int("REPORTS_PER_SERVICE_PER_DAY", default=50)
+REPORT_ANSWER_DAYS = env.int("REPORT_ANSWER_DAYS", default=30)
+#: Whether the chair may open a commission vote before the session's day (tests, demonstrations).
+COMMISSION_VOTES_OPEN_EARLY = env.bool("COMMISSION_VOTES_OPEN_EARLY", default=False)
 #: Days a dossier may stay in each instruction state before the instructors' queue shows it late.
 STAGE_DEADLINE_DAYS = {
     "submitted": env.int("DEADLINE_SUBMITTED_DAYS", default=15),
@@ -325,6 +363,86 @@ PDF_SIGNING_CERT_FILE = env.str("PDF_SIGNING_CERT_FILE", default="")
 PDF_SIGNING_CHAIN_FILE = env.str("PDF_SIGNING_CHAIN_FILE", default="")
 PDF_SIGNING_KEY_PASSPHRASE = env.str("PDF_SIGNING_KEY_PASSPHRASE", default="")
 PDF_SIGNING_TRUST_ROOTS = env.str("PDF_SIGNING_TRUST_ROOTS", default="")
+
+# The sandbox of Mon espace santé's pairing (sandbox/, under /bac-a-sable/): OAuth2 and OpenID
+# Connect by django-oauth-toolkit, whose models are the sandbox's (a client per data-exchange
+# dossier; fictitious holders as resource owners, never a portal account). Durations in seconds.
+# The RSA key of the id_tokens is never in the repository: SANDBOX_OIDC_RSA_KEY_FILE (PEM; bin/run
+# and the tests generate a throwaway one, `manage.py make_sandbox_oidc_key PATH`); without a
+# usable key `check --deploy` fails (sandbox/checks.py). A grace period for refresh tokens
+# cannot be combined with the hashed storage of tokens (DOT's check oauth2_provider.E001).
+SANDBOX_OIDC_RSA_KEY_FILE = env.str("SANDBOX_OIDC_RSA_KEY_FILE", default="")
+#: How long a fictitious holder's sign-in on the sandbox's page lasts (its own signed cookie).
+SANDBOX_HOLDER_SESSION_SECONDS = env.int("SANDBOX_HOLDER_SESSION_SECONDS", default=30 * 60)
+#: Fictitious holders generated with each sandbox client.
+SANDBOX_HOLDERS_PER_CLIENT = env.int("SANDBOX_HOLDERS_PER_CLIENT", default=3)
+OAUTH2_PROVIDER_APPLICATION_MODEL = "sandbox.SandboxClient"
+OAUTH2_PROVIDER_GRANT_MODEL = "sandbox.SandboxGrant"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "sandbox.SandboxAccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "sandbox.SandboxRefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "sandbox.SandboxIDToken"
+
+
+def _sandbox_oidc_key(path: str) -> str:
+    try:
+        return Path(path).read_text() if path else ""
+    except OSError:
+        return ""  # reported by `check --deploy` (sandbox.E001)
+
+
+OAUTH2_PROVIDER = {
+    "OAUTH2_VALIDATOR_CLASS": "sandbox.domain.oauth.SandboxOAuth2Validator",
+    "OIDC_SERVER_CLASS": "sandbox.domain.oauth.SandboxServer",  # PKCE S256 only
+    "SCOPES_BACKEND_CLASS": "sandbox.domain.scopes.DossierScopes",  # a client: its dossier's
+    # Their descriptions (the consent page): sandbox.enums.Scope.
+    "SCOPES": {
+        "openid": "openid",
+        "mesures": "mesures",
+        "documents": "documents",
+        "agenda": "agenda",
+    },
+    "PKCE_REQUIRED": True,
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _sandbox_oidc_key(SANDBOX_OIDC_RSA_KEY_FILE),
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": env.int("SANDBOX_AUTHORIZATION_CODE_SECONDS", default=60),
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("SANDBOX_ACCESS_TOKEN_SECONDS", default=10 * 60),
+    "ID_TOKEN_EXPIRE_SECONDS": env.int("SANDBOX_ID_TOKEN_SECONDS", default=10 * 60),
+    # Counted from the expiry of the access token it came with.
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env.int(
+        "SANDBOX_REFRESH_TOKEN_SECONDS", default=30 * 24 * 3600
+    ),
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": env.int("SANDBOX_REFRESH_TOKEN_GRACE_SECONDS", default=0),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,  # a rotated refresh token used again: family revoked
+    "REQUEST_APPROVAL_PROMPT": "force",  # the holder consents each time, as on Mon espace santé
+    # HTTPS only; a client also admits http://localhost and http://127.0.0.1 (SandboxClient).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # RFC 9700 (OAuth 2.0 Security Best Current Practice), every gate enforced: no implicit or
+    # password grant, no `plain` PKCE, no token in a URL, `iss` in the authorization response,
+    # tokens hashed at rest; refresh-token replay detection, exact redirect URIs and PKCE
+    # required, or `check --deploy` fails.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    # Read-only in the technical administration, nothing secret shown (sandbox/admin.py).
+    "APPLICATION_ADMIN_CLASS": "sandbox.admin.SandboxClientAdmin",
+    "ACCESS_TOKEN_ADMIN_CLASS": "sandbox.admin.SandboxAccessTokenAdmin",
+    "GRANT_ADMIN_CLASS": "sandbox.admin.SandboxGrantAdmin",
+    "ID_TOKEN_ADMIN_CLASS": "sandbox.admin.SandboxIDTokenAdmin",
+    "REFRESH_TOKEN_ADMIN_CLASS": "sandbox.admin.SandboxRefreshTokenAdmin",
+}
 
 # The open API (catalogue/api/, documented at /api/v1/docs/), open data and change feed: anonymous
 # and read-only. JSON only (the documentation page replaces DRF's browsable API, whose inline

@@ -7,8 +7,25 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from applications.domain.dossier_lists import (
+    ALL,
+    ListCriteria,
+    dossier_rows,
+    ministry_list,
+    role_list_page,
+    view_choices,
+)
+from applications.domain.dossier_search import search_text
 from applications.domain.pagination import HorizonPaginator
-from applications.domain.queries import dossiers_for_role
+from catalogue.domain.todo import admin_list, editor_list
+from reviews.domain.queues import (
+    EXPERT_ALL,
+    EXPERT_VIEW_CHOICES,
+    expert_queue,
+    expert_rows,
+    expert_view,
+)
+from reviews.domain.todo import commission_list, instructor_list
 
 from . import health
 from .accounts.roles import Role
@@ -21,27 +38,137 @@ ROLE_HOME_TITLES = {
     Role.MINISTRY: _("Dossiers soumis à décision"),
     Role.ADMIN: _("Tous les dossiers déposés"),
 }
+#: Each role's list of dossiers, written by the app that knows what waits for that role (the
+#: experts' list is of their assignments: reviews/domain/queues.py).
+ROLE_LISTS = {
+    Role.EDITOR: editor_list,
+    Role.INSTRUCTOR: instructor_list,
+    Role.COMMISSION_MEMBER: commission_list,
+    Role.MINISTRY: ministry_list,
+    Role.ADMIN: admin_list,
+}
 PAGE_SIZE = 25
 
 
+def section_params(role) -> tuple[str, str, str]:
+    """The query-string names of a home section: its filter, its search, its page."""
+    return f"etat-{role}", f"q-{role}", f"page-{role}"
+
+
+def _query(params: dict, *, without=()) -> str:
+    """`params` as a query string ending with "&" (for a link to add its own), minus `without`."""
+    pairs = [(name, value) for name, value in params.items() if name not in without and value]
+    return urlencode(pairs) + "&" if pairs else ""
+
+
+def list_section(
+    *,
+    key: str,
+    title,
+    page,
+    choices,
+    view: str,
+    q: str,
+    view_param: str,
+    q_param: str,
+    page_param: str,
+    all_view: str,
+    known: dict | None = None,
+    assignments: bool = False,
+    table: str = "",
+    caption=None,
+    view_label=None,
+) -> dict:
+    """What `templates/portal/_list.html` needs for one list (a home section, a queue): its
+    filter and search as submitted, and the links that keep them and `known`'s other
+    parameters (another section's)."""
+    own = {view_param: view, q_param: q}
+    others = {
+        name: value
+        for name, value in (known or {}).items()
+        if name not in (view_param, q_param, page_param)
+    }
+    return {
+        "key": key,
+        "title": title,
+        "assignments": assignments,
+        "table": table
+        or (
+            "reviews/queue/_expert_table.html"
+            if assignments
+            else "applications/dossier/_table.html"
+        ),
+        "caption": caption or title,
+        "view_param": view_param,
+        "q_param": q_param,
+        "page_param": page_param,
+        "view": view,
+        "is_todo": view == "",
+        "view_label": view_label or dict(choices).get(view, ""),
+        "choices": choices,
+        "q": q,
+        "page": page,
+        "keep": list(others.items()),
+        "query": _query({**others, **own}),
+        "clear_search": "?" + _query({**others, view_param: view}),
+        "show_all": "?" + _query({**others, view_param: all_view}),
+    }
+
+
+def _section(request, role, known: dict) -> dict:
+    view_param, q_param, page_param = section_params(role)
+    user = request.user
+    expert = role == Role.EXPERT
+    if expert:
+        view = expert_view(request.GET.get(view_param))
+        q = search_text(request.GET.get(q_param))
+        page = HorizonPaginator(expert_queue(user, view=view, q=q), PAGE_SIZE).get_page(
+            request.GET.get(page_param)
+        )
+        page.object_list = expert_rows(page.object_list)
+        choices = EXPERT_VIEW_CHOICES
+    else:
+        role_list = ROLE_LISTS[role](user)
+        criteria = ListCriteria.from_query(
+            request.GET, states=role_list.states, view_param=view_param, q_param=q_param
+        )
+        view, q = criteria.view, criteria.q
+        page = role_list_page(
+            user=user,
+            role_list=role_list,
+            criteria=criteria,
+            number=request.GET.get(page_param),
+            per_page=PAGE_SIZE,
+        )
+        page.object_list = dossier_rows(page.object_list)
+        choices = view_choices(role_list.states)
+    section = list_section(
+        key=str(role),
+        title=ROLE_HOME_TITLES[role],
+        page=page,
+        choices=choices,
+        view=view,
+        q=q,
+        view_param=view_param,
+        q_param=q_param,
+        page_param=page_param,
+        all_view=EXPERT_ALL if expert else ALL,
+        known=known,
+        assignments=expert,
+    )
+    section["role"] = str(role)
+    return section
+
+
 def home(request):
-    """The landing page, or for a signed-in person the dossiers that concern each of their roles."""
+    """The landing page, or for a signed-in person one section per role they hold: what waits
+    for them (their to-do, the soonest deadline first), the rest behind a filter, a search."""
     if not request.user.is_authenticated:
         return render(request, "portal/home_anonymous.html")
-    sections = []
-    for role in Role:
-        if not request.user.has_role(role):
-            continue
-        page_param = f"page-{role}"
-        paginator = HorizonPaginator(dossiers_for_role(request.user, role), PAGE_SIZE)
-        sections.append(
-            {
-                "role": role,
-                "title": ROLE_HOME_TITLES[role],
-                "page": paginator.get_page(request.GET.get(page_param)),
-                "page_param": page_param,
-            }
-        )
+    roles = [role for role in Role if request.user.has_role(role)]
+    names = [name for role in roles for name in section_params(role)]
+    known = {name: request.GET[name] for name in names if request.GET.get(name)}
+    sections = [_section(request, role, known) for role in roles]
     organisations = request.user.memberships.select_related("organisation")
     return render(
         request,

@@ -5,29 +5,36 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from dsfr.forms import DsfrBaseForm
 
+from applications.forms.transitions import TransitionForm
 from portal.form_fields import AsciiDateField
 from portal.forms import DomainErrorsMixin
 
+from .domain.complements import unanswered_questions
 from .models import Conclusion, VerdictChoice
 
 GENERAL = ""
 
 
 def requirement_choices(requirements, *, general: bool):
-    choices = [(GENERAL, _("Général (tout le dossier)"))] if general else []
-    choices += [(str(r.pk), f"{r.code} — {r.title}") for r in requirements]
-    return choices
+    """The first choice is the blank one: « Général » where a line may be about the whole
+    dossier, « Choisissez une exigence » otherwise (so that a line left alone stays blank)."""
+    blank = _("Général (tout le dossier)") if general else _("Choisissez une exigence")
+    return [(GENERAL, blank)] + [(str(r.pk), f"{r.code} — {r.title}") for r in requirements]
 
 
 class RequirementLineForm(DsfrBaseForm):
-    """One line of a list of (requirement, text) pairs: a reason or a question."""
+    """One line of a list of (requirement, text) pairs: a reason or a question. A line left
+    blank (no requirement chosen, nothing written) is ignored by its formset."""
 
     requirement = forms.ChoiceField(label=_("Exigence concernée"), required=False)
     text = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
     text_label = ""
+    text_required = ""  # the error of a line whose text is missing
+    requirement_required = ""  # the error of a line whose requirement is missing (not general)
 
     def __init__(self, *args, requirements=(), general=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,6 +43,12 @@ class RequirementLineForm(DsfrBaseForm):
         self.fields["requirement"].choices = requirement_choices(requirements, general=general)
         self.fields["requirement"].required = not general
         self.fields["text"].label = self.text_label
+        for name, message in (
+            ("requirement", self.requirement_required),
+            ("text", self.text_required),
+        ):
+            if message:
+                self.fields[name].error_messages["required"] = message
         self._bound_fields_cache.clear()  # DsfrBaseForm bound them before the changes above
 
     def clean_requirement(self):
@@ -45,10 +58,15 @@ class RequirementLineForm(DsfrBaseForm):
 
 class IncompletenessLineForm(RequirementLineForm):
     text_label = _("Motif")
+    text_required = _("Rédigez le motif, ou laissez la ligne entièrement vide.")
 
 
 class ComplementLineForm(RequirementLineForm):
     text_label = _("Question posée à l'éditeur")
+    text_required = _("Rédigez la question, ou laissez la ligne entièrement vide.")
+    requirement_required = _(
+        "Choisissez l'exigence concernée par la question, ou laissez la ligne entièrement vide."
+    )
 
 
 class BaseLinesFormSet(forms.BaseFormSet):
@@ -101,6 +119,34 @@ complements_formset = forms.formset_factory(
 )
 
 
+class ProvideComplementsForm(TransitionForm):
+    """« Transmettre les compléments »: the questions left unanswered (`unanswered`, nothing
+    changed on their requirement) are listed on the page, and sending anyway asks to tick a box.
+    The transition itself does not require the answers."""
+
+    confirm_unanswered = forms.BooleanField(required=False)
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, dossier=dossier, **kwargs)
+        self.unanswered = unanswered_questions(dossier) if dossier is not None else []
+        if not self.unanswered:
+            del self.fields["confirm_unanswered"]
+        else:
+            n = len(self.unanswered)
+            field = self.fields["confirm_unanswered"]
+            field.required = True
+            field.label = ngettext(
+                "Je transmets mes compléments bien que %(n)d question reste sans réponse.",
+                "Je transmets mes compléments bien que %(n)d questions restent sans réponse.",
+                n,
+            ) % {"n": n}
+            field.error_messages["required"] = _(
+                "Cochez la case pour transmettre sans répondre à toutes les questions, ou "
+                "répondez-y d'abord dans les questionnaires."
+            )
+        self._bound_fields_cache.clear()  # DsfrBaseForm bound them before the changes above
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -130,6 +176,47 @@ class AssignmentForm(DsfrBaseForm):
         if due_on < timezone.localdate():
             raise ValidationError(_("La date de rendu ne peut pas être passée."))
         return due_on
+
+
+class ReasonField(forms.CharField):
+    """Why an instructor changes an assignment: told to the experts concerned, kept on record."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("Motif"),
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("Communiqué aux experts concernés et conservé avec l'affectation."),
+            **kwargs,
+        )
+
+
+class ExpertReplaceForm(DomainErrorsMixin, DsfrBaseForm):
+    """Another expert for an assigned domain (reviews/domain/assignments.py,
+    `assignment_replace_expert`)."""
+
+    expert = forms.ModelChoiceField(
+        label=_("Remplacer par"),
+        queryset=None,
+        empty_label=_("Choisissez un expert"),
+        help_text=_(
+            "Seuls sont proposés les experts du domaine qui n'ont pas déclaré de conflit "
+            "d'intérêts avec cet éditeur."
+        ),
+    )
+    reason = ReasonField()
+
+    def __init__(self, *args, experts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = experts
+        self._bound_fields_cache.clear()
+
+
+class DueDateChangeForm(DomainErrorsMixin, DsfrBaseForm):
+    """Another due date for an assignment (`assignment_change_due_date`)."""
+
+    due_on = AsciiDateField(label=_("Nouvelle date de rendu"), widget=DateInput)
+    reason = ReasonField()
 
 
 class DeclarationForm(DsfrBaseForm):

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -17,9 +18,11 @@ from portal.accounts.roles import Role
 from portal.form_fields import AsciiDateField, AsciiDecimalField
 from portal.forms import DomainErrorsMixin
 
+from .domain.commission import reservations_from_votes
 from .domain.sessions import DEFAULT_QUORUM
 from .forms import DateInput
 from .models import CommissionSession
+from .models.commission import Ballot
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -64,8 +67,8 @@ class SessionCreateForm(DomainErrorsMixin, DsfrBaseForm):
         max_digits=3,
         decimal_places=2,
         help_text=_(
-            "Part des membres sans conflit d'intérêts qui doit avoir voté, strictement : "
-            "0,50 = plus de la moitié."
+            "Part des membres sans conflit d'intérêts qui doit avoir pris part au vote, "
+            "abstentions comprises, strictement : 0,50 = plus de la moitié."
         ),
     )
 
@@ -125,28 +128,29 @@ class ConflictForm(DomainErrorsMixin, DsfrBaseForm):
 
 
 class VoteForm(DomainErrorsMixin, DsfrBaseForm):
+    """A member's vote. Which votes need a comment is the domain's rule (`vote_cast`), put back
+    on the comment field by the view."""
+
     opinion = forms.ChoiceField(
         label=_("Votre vote"),
-        choices=Opinion.choices,
+        choices=Ballot.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choisissez un avis.")},
+        error_messages={"required": _("Choisissez un avis ou l'abstention.")},
+        help_text=_(
+            "Une abstention compte pour le quorum, pas pour la majorité : l'avis de la "
+            "commission est celui du plus grand nombre de voix exprimées."
+        ),
     )
     comment = forms.CharField(
         label=_("Commentaire"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Obligatoire, sauf pour un avis favorable ; il figure au procès-verbal."),
+        help_text=_(
+            "Obligatoire, sauf pour un avis favorable ou une abstention ; il figure au "
+            "procès-verbal."
+        ),
     )
-
-    def clean(self):
-        data = super().clean()
-        opinion = data.get("opinion")
-        if opinion and opinion != Opinion.FAVORABLE and not (data.get("comment") or "").strip():
-            self.add_error(
-                "comment", _("Un commentaire est obligatoire, sauf pour un avis favorable.")
-            )
-        return data
 
 
 class ReservationResponseForm(DomainErrorsMixin, DsfrBaseForm):
@@ -184,7 +188,8 @@ class ScheduleForm(TransitionForm):
 
 class OpinionForm(TransitionForm):
     """The chair records the opinion the vote gave: shown read-only, never chosen here; the text
-    of the reservations is asked for when the opinion carries some."""
+    of the reservations is asked for when the opinion carries some, drafted from the comments of
+    the votes for reservations (the chair edits it)."""
 
     opinion = forms.ChoiceField(label=_("Avis de la commission"), choices=Opinion.choices)
     reservations = forms.CharField(
@@ -222,13 +227,19 @@ class OpinionForm(TransitionForm):
                 )
             else:
                 del self.fields["reservations"]
+            if "reservations" in self.fields and not self.is_bound:
+                self.initial["reservations"] = reservations_from_votes(item)
             self._bound_fields_cache.clear()
 
     def _ask_reservations(self, label, help_text):
         field = self.fields["reservations"]
         field.required = True
         field.label = label
-        field.help_text = help_text
+        field.help_text = format_lazy(
+            "{} {}",
+            help_text,
+            _("Le texte est prérempli avec les commentaires des votes ; modifiez-le au besoin."),
+        )
         field.error_messages["required"] = _("Précisez les réserves de la commission.")
 
     def clean(self):

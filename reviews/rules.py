@@ -119,6 +119,15 @@ def may_see_evidence(user, dossier, evidence) -> bool:
     )
 
 
+def may_see_document(user, dossier, document) -> bool:
+    """A document of the dossier's library, seen as its evidence is: an expert sees it when it
+    supports, or supported (revisions cite removed links), a requirement of a cleared domain."""
+    if visible_other_than_as_expert(user, dossier):
+        return True
+    domains = set(document.evidence.values_list("requirement__domain", flat=True))
+    return bool(domains & cleared_domains(user, dossier))
+
+
 @rules.predicate
 def sits_on_dossier_session(user, dossier):
     if dossier is None or not user.is_authenticated:

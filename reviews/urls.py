@@ -32,6 +32,16 @@ urlpatterns = [
         name="assignment-create",
     ),
     path(
+        "affectations/<int:pk>/expert/",
+        assignments.assignment_replace_view,
+        name="assignment-replace",
+    ),
+    path(
+        "affectations/<int:pk>/echeance/",
+        assignments.assignment_due_date_view,
+        name="assignment-due-date",
+    ),
+    path(
         "affectations/<int:pk>/declaration/",
         assignments.assignment_declare_view,
         name="assignment-declare",

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from portal.pki import generate_throwaway_pki, signing_environment
+from sandbox.keys import oidc_key_generate
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -105,6 +106,25 @@ def signing_pki(tmp_path_factory, django_test_environment):
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sandbox_oidc_key(tmp_path_factory, django_test_environment):
+    """A throwaway RSA key (sandbox/keys.py) that signs the sandbox's id_tokens for the whole
+    session: in the settings, and in the environment for the processes tests start
+    (`manage.py check --deploy`, which fails without it)."""
+    path = oidc_key_generate(tmp_path_factory.mktemp("sandbox") / "oidc-rsa-key.pem")
+    previous = os.environ.get("SANDBOX_OIDC_RSA_KEY_FILE")
+    os.environ["SANDBOX_OIDC_RSA_KEY_FILE"] = str(path)
+    provider = {**settings.OAUTH2_PROVIDER, "OIDC_RSA_PRIVATE_KEY": path.read_text()}
+    try:
+        with override_settings(SANDBOX_OIDC_RSA_KEY_FILE=str(path), OAUTH2_PROVIDER=provider):
+            yield path
+    finally:
+        if previous is None:
+            os.environ.pop("SANDBOX_OIDC_RSA_KEY_FILE", None)
+        else:
+            os.environ["SANDBOX_OIDC_RSA_KEY_FILE"] = previous
 
 
 @pytest.fixture(autouse=True)

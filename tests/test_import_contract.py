@@ -9,7 +9,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("portal", "applications", "reviews", "decisions", "conventions", "catalogue", "demo")
+PACKAGES = (
+    "portal",
+    "applications",
+    "reviews",
+    "decisions",
+    "conventions",
+    "catalogue",
+    "sandbox",
+    "demo",
+)
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

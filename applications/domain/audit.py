@@ -18,6 +18,7 @@ from itertools import groupby
 from operator import attrgetter
 
 from django.db import connection, transaction
+from django.utils.translation import ngettext
 
 from ..enums import DossierState
 from ..models import Dossier, TransitionLog, audit_triggers
@@ -55,7 +56,12 @@ def _check_rows(dossier, rows: list[TransitionLog]) -> tuple[TransitionLog | Non
         if row.seq != expected_seq:
             if previous is None:
                 return row, f"le journal commence au rang {row.seq} : entrées initiales effacées"
-            return row, f"rang {row.seq} au lieu de {expected_seq} : entrée(s) effacée(s) avant"
+            erased = row.seq - expected_seq
+            return row, ngettext(
+                "rang %(seq)d au lieu de %(expected)d : %(n)d entrée effacée avant",
+                "rang %(seq)d au lieu de %(expected)d : %(n)d entrées effacées avant",
+                erased,
+            ) % {"seq": row.seq, "expected": expected_seq, "n": erased}
         if previous is None and (row.transition != "create" or row.from_state):
             return row, "la première entrée n'est pas la création du dossier"
         expected_prev = "" if previous is None else previous.hash
@@ -131,9 +137,11 @@ def verify_audit_chains() -> AuditReport:
             report.rows += len(rows)
     absent = audit_triggers.missing(connection)
     if absent:
-        report.protection = (
-            "Protection du journal désactivée : trigger(s) absent(s) ou désactivé(s) sur "
-            f"{audit_triggers.LOG_TABLE} ({', '.join(absent)}) ; la base accepte alors les "
-            "modifications et effacements."
-        )
+        report.protection = ngettext(
+            "Protection du journal désactivée : %(n)d trigger absent ou désactivé sur %(table)s "
+            "(%(names)s) ; la base accepte alors les modifications et effacements.",
+            "Protection du journal désactivée : %(n)d triggers absents ou désactivés sur "
+            "%(table)s (%(names)s) ; la base accepte alors les modifications et effacements.",
+            len(absent),
+        ) % {"n": len(absent), "table": audit_triggers.LOG_TABLE, "names": ", ".join(absent)}
     return report

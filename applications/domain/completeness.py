@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..models import Dossier, Requirement
 from .applicability import applicable_requirements
@@ -11,9 +11,9 @@ from .orientation import Verdict, eligibility
 from .questionnaire import answer_gaps, dossier_answers, evidence_counts
 
 GAP_LABELS = {
-    "answer": _("sans réponse"),
-    "justification": _("justification manquante"),
-    "evidence": _("pièce justificative manquante"),
+    "answer": gettext_lazy("sans réponse"),
+    "justification": gettext_lazy("justification manquante"),
+    "evidence": gettext_lazy("pièce justificative manquante"),
 }
 
 
@@ -30,8 +30,16 @@ class Gap:
 @dataclass
 class Completeness:
     verdict: Verdict
+    #: Applicable requirements: `mandatory` of them must be answered, the others may stay empty.
     applicable: int
     gaps: list[Gap] = field(default_factory=list)
+    mandatory: int = 0
+    #: Optional requirements left without an answer (never a gap).
+    optional_unanswered: int = 0
+
+    @property
+    def optional(self) -> int:
+        return self.applicable - self.mandatory
 
     @property
     def complete(self) -> bool:
@@ -85,4 +93,10 @@ def dossier_completeness(dossier: Dossier) -> Completeness:
             answers.get(requirement.pk), requirement, counts.get(requirement.pk, 0)
         )
     ]
-    return Completeness(verdict, len(requirements), gaps)
+    mandatory = sum(1 for requirement in requirements if requirement.mandatory)
+    optional_unanswered = sum(
+        1
+        for requirement in requirements
+        if not requirement.mandatory and not getattr(answers.get(requirement.pk), "status", "")
+    )
+    return Completeness(verdict, len(requirements), gaps, mandatory, optional_unanswered)

@@ -1,7 +1,5 @@
-"""Filling in the questionnaires: answers saved as the editor goes, evidence files, and the reads
-behind the questionnaire pages."""
-
-import hashlib
+"""Filling in the questionnaires: answers saved as the editor goes, and the reads behind the
+questionnaire pages (the evidence files and their library: `documents`)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -11,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from .. import rules as r
 from ..enums import AnswerStatus, DossierState
-from ..evidence_files import check_evidence_file
 from ..models import Answer, Dossier, Evidence, Requirement
 
 NEEDS_JUSTIFICATION = (AnswerStatus.NON_COMPLIANT, AnswerStatus.NOT_APPLICABLE)
@@ -34,15 +31,32 @@ class AnswerConflict(Exception):
         )
 
 
+def complement_questions(dossier: Dossier) -> dict[int, str] | None:
+    """While complements are requested, the questions of the open request by requirement id:
+    those requirements, and only those, may be changed; None in any other state (no query).
+
+    The questions are the reviews app's data, which this app may not import: they are read
+    through the dossier's relations, as the guards read theirs."""
+    if dossier.state != DossierState.COMPLEMENTS_REQUESTED:
+        return None
+    return dict(
+        dossier.complement_requests.open()
+        .filter(items__isnull=False)
+        .values_list("items__requirement_id", "items__question")
+    )
+
+
+def locked_by_complements(questions: dict[int, str] | None, requirement_id: int) -> bool:
+    """Whether a complements request (`complement_questions`) leaves that requirement as it is."""
+    return questions is not None and requirement_id not in questions
+
+
 def _check_can_edit(dossier: Dossier, actor, requirement: Requirement) -> None:
     if not r.can_edit_questionnaire.test(actor, dossier):
         raise PermissionDenied(
             _("Les réponses de ce dossier ne peuvent pas être modifiées dans son état actuel.")
         )
-    if (
-        dossier.state == DossierState.COMPLEMENTS_REQUESTED
-        and requirement.pk not in dossier.complement_requests.requested_requirement_ids()
-    ):
+    if locked_by_complements(complement_questions(dossier), requirement.pk):
         raise PermissionDenied(
             _("Seules les exigences visées par la demande de compléments sont modifiables.")
         )
@@ -93,45 +107,6 @@ def answer_save(
     return answer
 
 
-def evidence_add(*, dossier: Dossier, requirement: Requirement, actor, uploaded) -> Evidence:
-    """Check the file on its content, then store it privately; a rejected file stores nothing."""
-    _check_can_edit(dossier, actor, requirement)
-    if requirement.version_id != dossier.referential_version_id:
-        raise ValidationError(_("Cette exigence n'appartient pas au référentiel du dossier."))
-    checked = check_evidence_file(uploaded)
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    evidence = Evidence(
-        dossier=dossier,
-        requirement=requirement,
-        name=checked.name,
-        kind=checked.kind,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=digest.hexdigest(),
-        uploaded_by=actor,
-    )
-    evidence.file.save(checked.name, uploaded, save=False)
-    try:
-        with transaction.atomic():
-            evidence.save()
-    except Exception:
-        evidence.file.delete(save=False)  # nothing half-written: no orphan file
-        raise
-    return evidence
-
-
-@transaction.atomic
-def evidence_remove(*, evidence: Evidence, actor) -> None:
-    """Take a file out of the draft; the file itself stays for the revisions that cite it."""
-    _check_can_edit(evidence.dossier, actor, evidence.requirement)
-    Evidence.objects.filter(pk=evidence.pk, removed_at__isnull=True).update(
-        removed_at=timezone.now(), removed_by=actor
-    )
-
-
 def answer_gaps(answer, requirement, evidence_count) -> list[str]:
     """What this answer still lacks: "answer", "justification" and/or "evidence"."""
     status = answer.status if answer else ""
@@ -154,7 +129,9 @@ def dossier_answers(dossier: Dossier) -> dict[int, Answer]:
 
 def dossier_evidence(dossier: Dossier) -> dict[int, list[Evidence]]:
     files: dict[int, list[Evidence]] = {}
-    for evidence in Evidence.objects.filter(dossier=dossier, removed_at__isnull=True):
+    for evidence in Evidence.objects.filter(
+        dossier=dossier, removed_at__isnull=True
+    ).select_related("document"):
         files.setdefault(evidence.requirement_id, []).append(evidence)
     return files
 

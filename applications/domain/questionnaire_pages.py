@@ -5,9 +5,15 @@ The page of one domain lists its requirements collapsed, each with its state (`R
 what applies (the domains, the requirements with their sections: read once per referential
 version and set of facts, then kept by the process — see `_page_applicability`), the answers'
 statuses and the evidence counts, two reads of plain values: no answer or file object is built.
-One requirement's full form (`AnswerBlock`: the answer, its files) is read on demand, two queries
-more: for the fragment that the page loads when a requirement is opened, and for the requirement
-the page shows open (`expanded`: the page without JavaScript, or after a full-page post)."""
+One requirement's full form (`AnswerBlock`: the answer, its files and, when editable, the
+library's other documents to pick from) is read on demand, three queries more: for the
+fragment that the page loads when a requirement is opened, and for the requirement the page shows
+open (`expanded`: the page without JavaScript, or after a full-page post).
+
+While complements are requested, one query more reads the open request's questions
+(`complement_questions`): each requirement it asks about shows its question and stays editable,
+every other one is locked (read-only, no form), and the page lists the ones asked about, every
+domain included, at its top."""
 
 from dataclasses import dataclass, field
 
@@ -17,7 +23,13 @@ from .. import rules as r
 from ..enums import AnswerStatus
 from ..models import Answer, Dossier, Evidence, Requirement
 from .applicability import Applicability, dossier_applicability, orientation_variables
-from .questionnaire import answer_gaps, evidence_counts
+from .documents import attachable_documents
+from .questionnaire import (
+    answer_gaps,
+    complement_questions,
+    evidence_counts,
+    locked_by_complements,
+)
 
 STATUS_LABELS = dict(AnswerStatus.choices)
 
@@ -54,6 +66,10 @@ class RequirementItem(RequirementStateMixin):
     gaps: list[str]
     #: Its form, when the page shows this requirement open.
     block: "AnswerBlock | None" = None
+    #: During complements: the question asked on it ("" if none), and whether it is locked for
+    #: the editor (who may change only what the request asks about).
+    question: str = ""
+    locked: bool = False
 
 
 @dataclass
@@ -71,6 +87,13 @@ class AnswerBlock(RequirementStateMixin):
     mine: dict | None = None
     errors: dict | None = None
     upload_errors: list[str] = field(default_factory=list)
+    attach_errors: list[str] = field(default_factory=list)
+    #: The library's documents it may be given (not attached yet; empty unless editable).
+    library: list = field(default_factory=list)
+    #: During complements: the question asked on it ("" if none), and whether it is locked for
+    #: the editor (who may change only what the request asks about).
+    question: str = ""
+    locked: bool = False
 
     @property
     def version(self) -> int:
@@ -93,6 +116,7 @@ class DomainNav:
     title: str
     total: int = 0
     done: int = 0
+    asked: int = 0  # requirements of the domain the open complements request asks about
 
     @property
     def percent(self) -> int:
@@ -107,6 +131,14 @@ class SectionView:
 
 
 @dataclass
+class AskedRequirement:
+    """A requirement the open complements request asks about, listed at the page's top."""
+
+    requirement: Requirement
+    question: str
+
+
+@dataclass
 class QuestionnairePage:
     dossier: Dossier
     editable: bool
@@ -115,6 +147,13 @@ class QuestionnairePage:
     sections: list[SectionView]
     #: The requirement shown open, with its form (None: every requirement collapsed).
     expanded: AnswerBlock | None = None
+    #: While complements are requested: what they ask about, in the referential's order
+    #: (None in any other state).
+    asked: list[AskedRequirement] | None = None
+
+    @property
+    def complements(self) -> bool:
+        return self.asked is not None
 
     @property
     def current_domain(self) -> DomainNav | None:
@@ -177,11 +216,13 @@ def questionnaire_page(
     applicability = _page_applicability(dossier)
     answers = answer_states(dossier)
     counts = evidence_counts(dossier)
+    questions = complement_questions(dossier)
     editable = r.can_edit_questionnaire.test(user, dossier)
     nav = {d.code: DomainNav(d.code, d.title) for d in applicability.domains}
     current = domain if domain in nav else (None if domain else next(iter(nav), None))
     sections: dict[str, SectionView] = {}
     expanded = None
+    asked = None if questions is None else []
     for requirement in applicability.requirements:
         answer = answers.get(requirement.pk)
         file_count = counts.get(requirement.pk, 0)
@@ -189,6 +230,10 @@ def questionnaire_page(
         entry = nav[requirement.domain]
         entry.total += 1
         entry.done += bool(answer and answer.status) and not gaps
+        question = questions.get(requirement.pk, "") if questions else ""
+        if question:
+            entry.asked += 1
+            asked.append(AskedRequirement(requirement, question))
         if requirement.domain != current:
             continue
         section = sections.get(requirement.section_id)
@@ -196,33 +241,63 @@ def questionnaire_page(
             section = sections[requirement.section_id] = SectionView(
                 requirement.section.code, requirement.section.title
             )
-        item = RequirementItem(requirement, answer.status if answer else "", file_count, gaps)
+        item = RequirementItem(
+            requirement,
+            answer.status if answer else "",
+            file_count,
+            gaps,
+            question=question,
+            locked=editable and locked_by_complements(questions, requirement.pk),
+        )
         if requirement.code == expand:
             expanded = item.block = answer_block(
-                dossier=dossier, requirement=requirement, user=user
+                dossier=dossier, requirement=requirement, user=user, questions=questions
             )
         section.items.append(item)
     return QuestionnairePage(
-        dossier, editable, list(nav.values()), current, list(sections.values()), expanded
+        dossier,
+        editable,
+        list(nav.values()),
+        current,
+        list(sections.values()),
+        expanded,
+        asked,
     )
 
 
-def answer_block(*, dossier: Dossier, requirement: Requirement, user, **extra) -> AnswerBlock:
-    """One requirement's form: its answer (who saved it last) and its files."""
+_UNREAD = object()
+
+
+def answer_block(
+    *, dossier: Dossier, requirement: Requirement, user, questions=_UNREAD, **extra
+) -> AnswerBlock:
+    """One requirement's form: its answer (who saved it last), its files and, when editable, the
+    library's other documents (one query more); during complements
+    (`questions`, read here unless the caller has them), its question, or locked."""
+    if questions is _UNREAD:
+        questions = complement_questions(dossier)
+    may_edit = r.can_edit_questionnaire.test(user, dossier)
+    locked = may_edit and locked_by_complements(questions, requirement.pk)
     answer = (
         Answer.objects.select_related("updated_by")
         .filter(dossier=dossier, requirement=requirement)
         .first()
     )
     files = list(
-        Evidence.objects.filter(dossier=dossier, requirement=requirement, removed_at__isnull=True)
+        Evidence.objects.filter(
+            dossier=dossier, requirement=requirement, removed_at__isnull=True
+        ).select_related("document")
     )
+    editable = may_edit and not locked
     return AnswerBlock(
         dossier_id=dossier.pk,
         requirement=requirement,
         answer=answer,
         files=files,
-        editable=r.can_edit_questionnaire.test(user, dossier),
+        editable=editable,
         gaps=answer_gaps(answer, requirement, len(files)),
+        library=attachable_documents(dossier, requirement) if editable else [],
+        question=(questions or {}).get(requirement.pk, ""),
+        locked=locked,
         **extra,
     )

@@ -1,6 +1,7 @@
 from .audit import TransitionLog
+from .documents import Document, Evidence
 from .dossier import Dossier
-from .questionnaire import Answer, Evidence, Orientation, Revision, RevisionAnswer
+from .questionnaire import Answer, Orientation, Revision, RevisionAnswer
 from .referential import (
     EvidenceKind,
     ReferentialDomain,
@@ -12,6 +13,7 @@ from .service import Service
 
 __all__ = [
     "Answer",
+    "Document",
     "Dossier",
     "Evidence",
     "EvidenceKind",

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import rules
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +100,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("version du référentiel"),
     )
     convention_signed_at = models.DateTimeField(_("convention signée le"), null=True, blank=True)
+    #: PostgreSQL: the service's and its organisation's names under the `french_unaccent`
+    #: configuration, kept by database triggers (migration `dossier_search`) whoever writes the
+    #: names; GIN-indexed. Read by `applications/domain/dossier_search.py` only; unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("dossier")
@@ -241,6 +246,13 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         return OPINION_TARGET_STATE[opinion]
 
     # -- ministry -------------------------------------------------------------------------------
+    def decision_outcome_problem(self, outcome) -> str | None:
+        """Why the ministry may not give this outcome after the commission's opinion (French), or
+        None: the one rule behind `decide` and the outcomes its form offers."""
+        if outcome == DecisionOutcome.REFERENCED and self.state != S.OPINION_FAVORABLE:
+            return _("Seul un avis favorable de la commission permet de référencer le service.")
+        return None
+
     @transition(
         state,
         source=[S.OPINION_FAVORABLE, S.OPINION_RESERVED, S.OPINION_UNFAVORABLE],
@@ -249,10 +261,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     )
     def decide(self, *, outcome):
         outcome = DecisionOutcome(outcome)
-        if outcome == DecisionOutcome.REFERENCED and self.state != S.OPINION_FAVORABLE:
-            raise InvalidTransitionArgument(
-                _("Seul un avis favorable de la commission permet de référencer le service.")
-            )
+        problem = self.decision_outcome_problem(outcome)
+        if problem:
+            raise InvalidTransitionArgument(problem)
         self.decision_outcome = outcome
         return S.REFERENCED if outcome == DecisionOutcome.REFERENCED else S.REFUSED
 

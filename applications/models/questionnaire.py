@@ -1,5 +1,5 @@
-"""What the editor writes: the orientation of a service, the answer to each requirement with its
-evidence files, and the frozen revisions made at each filing."""
+"""What the editor writes: the orientation of a service, the answer to each requirement, and the
+frozen revisions made at each filing (the evidence files are in `documents`)."""
 
 import uuid
 
@@ -74,44 +74,9 @@ class Answer(models.Model):
 
 
 def evidence_path(instance, filename):
+    """Where migration 0002 stored evidence files; documents are stored by
+    `documents.document_path`, in the same place."""
     return f"dossiers/{instance.dossier_id}/{uuid.uuid4().hex}/{filename}"
-
-
-class Evidence(models.Model):
-    """An evidence file, stored privately. Files are never changed: removing one from the draft
-    only marks it removed, since frozen revisions may still point to it."""
-
-    dossier = models.ForeignKey(
-        "applications.Dossier", on_delete=models.PROTECT, related_name="evidence"
-    )
-    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(upload_to=evidence_path, max_length=300)
-    name = models.CharField(_("nom du fichier"), max_length=200)
-    kind = models.CharField(_("type"), max_length=10)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField(_("taille"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    removed_at = models.DateTimeField(null=True, blank=True)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("pièce justificative")
-        verbose_name_plural = _("pièces justificatives")
-        ordering = ["uploaded_at", "pk"]
-        indexes = [models.Index(fields=["dossier", "requirement"])]
-
-    def __str__(self):
-        return self.name
 
 
 class Revision(AppendOnlyModel):

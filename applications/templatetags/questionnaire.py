@@ -9,6 +9,10 @@ for the requirement the page shows open).
     {% requirement_list section.items editable=page.editable url=requirement_url %}
     {% requirement_state block oob=True %}   {# the autosave's out-of-band update #}
 
+While complements are requested, a requirement the request asks about shows its question on its
+line (seen collapsed) and a « À compléter » badge; every other one is « Verrouillée » and its
+link invites to see the answer, not to change it.
+
 Every value from the database or a translation goes through `escape` (the standard library's,
 which is what Django's calls); the markup around them is fixed.
 """
@@ -42,6 +46,9 @@ class _Labels:
         self.mandatory = escape(gettext("Obligatoire"))
         self.optional = escape(gettext("Facultative"))
         self.blocking = escape(gettext("Bloquante"))
+        self.asked = escape(gettext("À compléter"))
+        self.locked = escape(gettext("Verrouillée"))
+        self.question = escape(gettext("Question posée :"))
         self.link = (
             gettext("Répondre à l'exigence %(code)s")
             if editable
@@ -98,7 +105,9 @@ def requirement_list(context, items, *, editable, url) -> SafeString:
     A collapsed requirement holds only a link to `url` + its code + "/": the page's script loads
     the form from there when it is opened (htmx); without JavaScript the link leads to the page
     with that requirement open."""
-    labels = _labels(get_language(), bool(editable))
+    language = get_language()
+    labels = _labels(language, bool(editable))
+    read_only = _labels(language, False)
     url = escape(url)
     lines = []
     for item in items:
@@ -111,6 +120,16 @@ def requirement_list(context, items, *, editable, url) -> SafeString:
         )
         if requirement.blocking:
             flags += _badge(" fr-badge--warning", labels.blocking)
+        question = ""
+        if item.question:
+            flags += _badge(" fr-badge--new", labels.asked)
+            # Full width under the title (fr-col-12: a whole line of the summary's flex row).
+            question = (
+                f'<span class="fr-col-12 fr-text--sm fr-mb-0" id="question-{code}">'
+                f"<strong>{labels.question}</strong> {escape(item.question)}</span>"
+            )
+        elif item.locked:
+            flags += _badge("", labels.locked)
         if item.block is not None:
             opened = " open"
             with context.push(block=item.block):
@@ -118,7 +137,8 @@ def requirement_list(context, items, *, editable, url) -> SafeString:
         else:
             opened = ""
             href = url + escape(quote(requirement.code)) + "/"
-            text = escape(labels.link % {"code": requirement.code})
+            link = read_only.link if item.locked else labels.link
+            text = escape(link % {"code": requirement.code})
             body = (
                 '<p class="fr-mb-0"><a class="fr-link portal-requirement__load" '
                 f'href="{href}">{text}</a></p>'
@@ -129,7 +149,7 @@ def requirement_list(context, items, *, editable, url) -> SafeString:
             f'<h4 class="portal-requirement__title" id="titre-{code}">'
             f"{code} — {escape(requirement.title)}</h4>"
             f'<span class="portal-requirement__flags">{flags}{_state(item, labels)}</span>'
-            f"</summary>"
+            f"{question}</summary>"
             f'<div class="portal-requirement__body" id="detail-{code}">{body}</div>'
             f"</details>\n"
         )

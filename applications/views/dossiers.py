@@ -12,6 +12,7 @@ from reviews.domain.commission import dossier_record_opinion
 from reviews.domain.complements import dossier_request_complements
 from reviews.domain.report import dossier_complete_evaluation
 from reviews.domain.sessions import dossier_schedule
+from reviews.forms import ProvideComplementsForm
 from reviews.forms_commission import OpinionForm, ScheduleForm
 
 from ..domain import transitions as t
@@ -22,15 +23,16 @@ from ..domain.workflow import TRANSITIONS
 from ..forms.transitions import TransitionForm
 
 #: The one place an action name meets the service that carries it out and the form that asks
-#: for its arguments (each service lives with the data its transition writes).
+#: for its arguments (each service lives with the data its transition writes); the actions
+#: asked on a page of their own are in `ACTION_PAGES` below.
 DISPATCH = {
     "submit": (t.dossier_submit, TransitionForm),
     "resubmit": (t.dossier_resubmit, TransitionForm),
-    "provide_complements": (t.dossier_provide_complements, TransitionForm),
+    "provide_complements": (t.dossier_provide_complements, ProvideComplementsForm),
     "withdraw": (t.dossier_withdraw, TransitionForm),
     "declare_incomplete": (t.dossier_declare_incomplete, TransitionForm),
     "start_evaluation": (t.dossier_start_evaluation, TransitionForm),
-    "request_complements": (dossier_request_complements, TransitionForm),
+    "request_complements": (dossier_request_complements, TransitionForm),  # asked on its page
     "complete_evaluation": (dossier_complete_evaluation, TransitionForm),
     "schedule": (dossier_schedule, ScheduleForm),
     "lift_reservations": (t.dossier_lift_reservations, TransitionForm),
@@ -41,6 +43,16 @@ DISPATCH = {
     "reinstate": (publication.dossier_reinstate, TransitionForm),
     "dereference": (publication.dossier_dereference, TransitionForm),
 }
+
+#: The actions asked on a page of their own, a reason or a question per requirement: the one
+#: way in that the dossier page offers for them (applications/domain/dossier_page.py).
+ACTION_PAGES = {
+    "declare_incomplete": "reviews:incompleteness-declare",
+    "request_complements": "reviews:complements-request",
+}
+#: Of those, the ones whose generic confirmation page is no way in at all: a complements request
+#: without its questions would leave the editor nothing to answer.
+ONLY_ON_THEIR_PAGE = frozenset({"request_complements"})
 
 
 def _visible_dossier(request, pk):
@@ -62,6 +74,7 @@ def dossier_detail(request, pk):
         expert_only=dossier.expert_only,
         timeline_page=request.GET.get("page"),
         changes_page=request.GET.get("modifications"),
+        action_pages=ACTION_PAGES,
     )
     return render(
         request,
@@ -81,6 +94,8 @@ def dossier_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def dossier_transition(request, pk, name):
     dossier = _visible_dossier(request, pk)
+    if name in ONLY_ON_THEIR_PAGE:
+        return redirect(ACTION_PAGES[name], pk=dossier.pk)
     info = TRANSITIONS.get(name)
     if info is None or name not in DISPATCH:
         raise Http404

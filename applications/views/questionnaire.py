@@ -1,6 +1,6 @@
 """The questionnaire pages: navigation by domain, each requirement collapsed until opened (its
-form loaded then, htmx), answers saved as one goes, evidence files, and the list of what is still
-missing."""
+form loaded then, htmx), answers saved as one goes, and the list of what is still missing (the
+evidence files and the dossier's document library: `documents`)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,17 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from portal.accounts.roles import Role
-from portal.files import private_file_response
-from portal.uploads import answers_request_too_large
-from reviews.rules import may_see_evidence
 
 from ..domain.completeness import dossier_completeness
 from ..domain.queries import dossiers_visible_to, visible_other_than_as_expert
-from ..domain.questionnaire import AnswerConflict, answer_save, evidence_add, evidence_remove
+from ..domain.questionnaire import AnswerConflict, answer_save
 from ..domain.questionnaire_pages import answer_block, questionnaire_page
-from ..evidence_files import MAX_EVIDENCE_BYTES, MEGABYTE
-from ..forms.questionnaire import AnswerForm, EvidenceForm
-from ..models import Evidence, Requirement
+from ..forms.questionnaire import AnswerForm
+from ..models import Requirement
 
 
 def _dossier(request, pk, *, experts=False):
@@ -159,96 +155,6 @@ def answer_update(request, pk, code):
         return render(request, "applications/questionnaire/_answer_saved.html", {"block": block})
     messages.success(request, _("Réponse à l'exigence %(code)s enregistrée.") % {"code": code})
     return redirect(_domain_url(dossier, requirement))
-
-
-def _upload_refused(request, dossier, requirement, errors, *, status=400):
-    """The questionnaire again, `errors` next to the requirement's file field (for htmx, the
-    requirement's evidence fragment alone, swapped in place)."""
-    if request.htmx:
-        block = answer_block(
-            dossier=dossier, requirement=requirement, user=request.user, upload_errors=errors
-        )
-        response = render(
-            request, "applications/questionnaire/_evidence.html", {"block": block}, status=status
-        )
-        response["HX-Retarget"] = f"#pieces-{requirement.code}"
-        response["HX-Reswap"] = "outerHTML"
-        return response
-    page = questionnaire_page(
-        dossier=dossier, user=request.user, domain=requirement.domain, expand=requirement.code
-    )
-    if page.expanded is not None:
-        page.expanded.upload_errors = errors
-    return _render_page(request, page, status=status)
-
-
-@login_required
-def evidence_upload_too_large(request, pk, code):
-    """The answer to an upload whose body is over the cap (portal.uploads): never read, nothing
-    stored."""
-    dossier = _dossier(request, pk)
-    requirement = _requirement(dossier, code)
-    message = _(
-        "Le fichier envoyé dépasse la taille maximale de %(max)s Mo : il n'a été ni reçu ni "
-        "enregistré. Déposez un fichier plus petit."
-    ) % {"max": MAX_EVIDENCE_BYTES // MEGABYTE}
-    return _upload_refused(request, dossier, requirement, [message], status=413)
-
-
-@answers_request_too_large(evidence_upload_too_large)
-@login_required
-@require_POST
-def evidence_upload(request, pk, code):
-    dossier = _dossier(request, pk)
-    requirement = _requirement(dossier, code)
-    form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            evidence = evidence_add(
-                dossier=dossier,
-                requirement=requirement,
-                actor=request.user,
-                uploaded=form.cleaned_data["file"],
-            )
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            messages.success(
-                request,
-                _("Pièce « %(name)s » ajoutée à l'exigence %(code)s.")
-                % {"name": evidence.name, "code": code},
-            )
-            return redirect(_domain_url(dossier, requirement))
-    errors = [str(e) for e in form.errors.get("file", [])]
-    return _upload_refused(request, dossier, requirement, errors)
-
-
-@login_required
-@require_POST
-def evidence_delete(request, pk, evidence_pk):
-    dossier = _dossier(request, pk)
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("requirement", "dossier"),
-        dossier=dossier,
-        pk=evidence_pk,
-        removed_at__isnull=True,
-    )
-    evidence_remove(evidence=evidence, actor=request.user)
-    messages.success(request, _("Pièce « %(name)s » retirée.") % {"name": evidence.name})
-    return redirect(_domain_url(dossier, evidence.requirement))
-
-
-@login_required
-@require_GET
-def evidence_download(request, pk, evidence_pk):
-    """Evidence is private: served only here, to people who may see the dossier, as a download."""
-    dossier = _dossier(request, pk, experts=True)
-    evidence = get_object_or_404(Evidence, dossier=dossier, pk=evidence_pk)
-    if not may_see_evidence(request.user, dossier, evidence):
-        raise Http404
-    return private_file_response(
-        evidence.file, filename=evidence.name, content_type=evidence.content_type
-    )
 
 
 @login_required

@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..enums import Accessibility, MesApi, Platform, PriceModel, Region, Theme
+from ..domain.history import HistoryEntry, listing_history
+from ..enums import (
+    HISTORY_EVENT_KINDS,
+    Accessibility,
+    EventKind,
+    MesApi,
+    Platform,
+    PriceModel,
+    Region,
+    Theme,
+)
 from ..models import Listing
 from . import links
 
@@ -79,8 +89,40 @@ class ReferencementSerializer(serializers.Serializer):
     )
     decision = DecisionReferencementSerializer()
     renouvellement_avant = serializers.DateField(
-        allow_null=True, help_text=_("Date à laquelle le référencement doit être renouvelé.")
+        allow_null=True,
+        help_text=_("Dernier jour du référencement : il doit être renouvelé d'ici là."),
     )
+
+
+class EvenementHistoriqueSerializer(serializers.Serializer):
+    """Un événement de l'historique public du service."""
+
+    evenement = serializers.ChoiceField(
+        choices=[(k, EventKind(k).label) for k in HISTORY_EVENT_KINDS],
+        help_text=_("Code stable de l'événement."),
+    )
+    libelle = serializers.CharField(help_text=_("Libellé en français."))
+    date = serializers.DateTimeField(help_text=_("Date de l'événement."))
+    decision = serializers.CharField(
+        allow_null=True,
+        help_text=_("Numéro de la décision du ministère (référencement, renouvellement)."),
+    )
+    motif = serializers.CharField(
+        allow_null=True, help_text=_("Motif public (suspension, déréférencement).")
+    )
+
+
+def history_data(entries: list[HistoryEntry]) -> list[dict]:
+    return [
+        {
+            "evenement": entry.kind,
+            "libelle": entry.label,
+            "date": timezone.localtime(entry.occurred_at).isoformat(),
+            "decision": entry.decision_number or None,
+            "motif": entry.motive or None,
+        }
+        for entry in entries
+    ]
 
 
 class ServiceSerializer(serializers.Serializer):
@@ -120,6 +162,12 @@ class ServiceSerializer(serializers.Serializer):
     )
     referencement = serializers.SerializerMethodField(
         help_text=_("Le référencement : date, référentiel, décision, renouvellement.")
+    )
+    historique = serializers.SerializerMethodField(
+        help_text=_(
+            "L'historique public du service, du plus ancien au plus récent : référencement, "
+            "renouvellements, suspensions, réintégrations."
+        )
     )
     publie_le = serializers.DateTimeField(
         source="first_published_at", help_text=_("Première publication au catalogue.")
@@ -190,6 +238,25 @@ class ServiceSerializer(serializers.Serializer):
             if listing.renewal_due
             else None,
         }
+
+    @extend_schema_field(EvenementHistoriqueSerializer(many=True))
+    def get_historique(self, listing: Listing) -> list[dict]:
+        return history_data(listing_history(listing))
+
+
+class ServiceDereferenceSerializer(serializers.Serializer):
+    """Un service déréférencé : son adresse répond 410 avec quand et pourquoi."""
+
+    detail = serializers.CharField(help_text=_("Explication en français."))
+    identifiant = serializers.CharField(help_text=_("Identifiant du service."))
+    nom = serializers.CharField(help_text=_("Nom du service."))
+    editeur = serializers.CharField(help_text=_("Nom public de l'éditeur."))
+    dereference_le = serializers.DateTimeField(help_text=_("Date du déréférencement."))
+    motif = serializers.CharField(allow_null=True, help_text=_("Motif public."))
+    decision = serializers.CharField(
+        allow_null=True, help_text=_("Numéro de la décision qui avait référencé le service.")
+    )
+    historique = EvenementHistoriqueSerializer(many=True)
 
 
 def _local_date(moment) -> str:

@@ -36,3 +36,10 @@ def throttled(refused):
         return wrapper
 
     return decorator
+
+
+def client_address(request) -> str:
+    """The client's address as this limit counts it (DRF's `get_ident`): REMOTE_ADDR, or behind
+    API_TRUSTED_PROXIES proxies the address the last of them adds to X-Forwarded-For. Also the
+    address the public's reports are limited by (catalogue/views/reports.py)."""
+    return AnonymousRateThrottle().get_ident(request)

@@ -7,11 +7,16 @@ Anonymous and read-only (REST_FRAMEWORK in portal/settings.py). Each 200 respons
 publication change.
 
 Queries per list page, whatever the number of services: the catalogue's last change, the count,
-the page (listing, card, logo and decision joined)."""
+the page (listing, card, logo and decision joined), the page's history events.
+
+A de-referenced service's detail answers 410 Gone with when and why (its tombstone,
+catalogue/domain/history.py), as its public page does."""
 
 from urllib.parse import urlsplit
 
 from django.http import Http404, JsonResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -20,13 +25,20 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
+from ..domain.history import HISTORY_PREFETCH, Tombstone, tombstone_for
 from ..domain.publication import listing_for_public
 from ..models import Listing
 from .conditional import OPEN_CORS, catalogue_last_modified, conditional_response
 from .filters import ServiceFilterSet
 from .links import absolute
-from .serializers import ErreurSerializer, ServiceSerializer
+from .serializers import (
+    ErreurSerializer,
+    ServiceDereferenceSerializer,
+    ServiceSerializer,
+    history_data,
+)
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -154,14 +166,18 @@ class ServiceList(ConditionalGetMixin, generics.ListAPIView):
 
     def get_queryset(self):
         # Listed only; ServiceFilterSet adds the filters, the search and the sort.
-        return Listing.objects.listed().select_related("decision")
+        return (
+            Listing.objects.listed().select_related("decision").prefetch_related(HISTORY_PREFETCH)
+        )
 
 
 @extend_schema(
     tags=["services"],
     summary=_("Lire un service référencé"),
     description=_(
-        "Un service publié au catalogue. Un service suspendu, déréférencé ou inconnu répond 404."
+        "Un service publié au catalogue, avec son historique. Un service déréférencé répond "
+        "410 avec la date et le motif de son déréférencement ; un service suspendu ou inconnu "
+        "répond 404."
     ),
     parameters=[
         OpenApiParameter(
@@ -173,6 +189,9 @@ class ServiceList(ConditionalGetMixin, generics.ListAPIView):
         200: OpenApiResponse(ServiceSerializer, description=_("Le service.")),
         304: NOT_MODIFIED,
         404: OpenApiResponse(ErreurSerializer, description=_("Aucun service publié à ce nom.")),
+        410: OpenApiResponse(
+            ServiceDereferenceSerializer, description=_("Le service a été déréférencé.")
+        ),
         429: THROTTLED,
     },
 )
@@ -187,8 +206,36 @@ class ServiceDetail(ConditionalGetMixin, generics.RetrieveAPIView):
         self._listing = listing
         return listing
 
+    def retrieve(self, request, *args, **kwargs):
+        slug = self.kwargs["slug"]
+        listing = listing_for_public(slug)
+        if listing is None:
+            tombstone = tombstone_for(slug)
+            if tombstone is None:
+                raise Http404
+            return Response(tombstone_data(tombstone), status=410)
+        self._listing = listing
+        return Response(self.get_serializer(listing).data)
+
     def last_modified(self):
         return self._listing.updated_at
+
+
+def tombstone_data(tombstone: Tombstone) -> dict:
+    """The facts of a de-referenced service, as its 410 answer gives them."""
+    return {
+        "detail": str(
+            _("Ce service a été déréférencé le %(date)s : il n'est plus au catalogue.")
+            % {"date": date_format(timezone.localtime(tombstone.dereferenced_at), "j F Y")}
+        ),
+        "identifiant": tombstone.listing.slug,
+        "nom": tombstone.service_name,
+        "editeur": tombstone.editor_name,
+        "dereference_le": timezone.localtime(tombstone.dereferenced_at).isoformat(),
+        "motif": tombstone.motive or None,
+        "decision": tombstone.decision_number or None,
+        "historique": history_data(tombstone.history),
+    }
 
 
 def not_found(request, rest=""):

@@ -2,9 +2,10 @@
 what each writes to the public catalogue, in the transition's own transaction.
 
 - The listing (`Listing`) is written from the approved card and the dossier's referencing
-  (decision, referential version, renewal date); `listed` follows the dossier's state: true
-  exactly while it is `published`.
-- Each step appends a `PublicEvent` (the change feed, with its public motive).
+  (decision, referential version, last day of the referencing); `listed` follows the dossier's
+  state: true exactly while it is `published`.
+- Each step appends a `PublicEvent` (the change feed, with its public motive); the publication
+  of a new dossier of a service still in the catalogue is its renewal (`RENEWED`).
 - The public pages' cache is invalidated once the transaction commits
   (`portal.public_cache.invalidate_on_commit`): a suspended service disappears at once.
 """
@@ -21,6 +22,7 @@ from applications.domain.exceptions import TransitionInvalid
 from applications.domain.transitions import transition_apply
 from applications.enums import DecisionOutcome
 from applications.models import Dossier
+from conventions.models import Convention, referencing_end
 from decisions.models import Decision
 from portal.public_cache import invalidate_on_commit
 
@@ -95,6 +97,13 @@ def listing_show(dossier: Dossier, *, kind: str, motive: str = "") -> Listing:
     )
     now = timezone.now()
     listing = Listing.objects.select_for_update().filter(service_id=dossier.service_id).first()
+    if (
+        kind == EventKind.PUBLISHED
+        and listing is not None
+        and listing.listed
+        and listing.dossier_id != dossier.pk
+    ):
+        kind = EventKind.RENEWED  # a new dossier takes over from the one still listed
     decision = _referencing_decision(dossier)
     values = {
         "dossier": dossier,
@@ -103,6 +112,7 @@ def listing_show(dossier: Dossier, *, kind: str, motive: str = "") -> Listing:
         "referential_version": decision.referential_version_code
         or getattr(dossier.referential_version, "code", ""),
         "renewal_due": renewal_due(dossier),
+        "grace_until": None,
         "listed": True,
         "updated_at": now,
     }
@@ -147,16 +157,31 @@ def listing_apply_card(card: Card) -> Listing | None:
 
 
 def renewal_due(dossier: Dossier):
-    """The last day of the referencing: the convention's start plus its duration."""
-    signed_at = dossier.convention_signed_at
-    if signed_at is None:
+    """The last day of the referencing: its signed convention's (`referencing_ends_on`: the
+    day before the anniversary of the last signature, after the duration the convention
+    states); for a dossier whose signature was recorded without a convention row (imported
+    data), the same rule on `convention_signed_at` with CONVENTION_DURATION_YEARS."""
+    convention = (
+        Convention.objects.filter(dossier=dossier, signed_at__isnull=False)
+        .only("signed_at", "duration_years")
+        .order_by("-signed_at")
+        .first()
+    )
+    if convention is not None:
+        return convention.referencing_ends_on
+    if dossier.convention_signed_at is None:
         return None
-    start = timezone.localdate(signed_at)
-    years = settings.CONVENTION_DURATION_YEARS
-    try:
-        return start.replace(year=start.year + years)
-    except ValueError:  # 29 February
-        return start.replace(year=start.year + years, day=28)
+    return referencing_end(dossier.convention_signed_at, settings.CONVENTION_DURATION_YEARS)
+
+
+def listing_keep_during_renewal(listing: Listing, *, until) -> Listing:
+    """Past its last day, the service stays listed until `until` while its renewal is examined
+    (catalogue/domain/expiry.py): the public page says so."""
+    listing.grace_until = until
+    listing.updated_at = timezone.now()
+    listing.save(update_fields=["grace_until", "updated_at"])
+    invalidate_on_commit()
+    return listing
 
 
 def _referencing_decision(dossier: Dossier) -> Decision:
@@ -236,7 +261,9 @@ def _event(listing: Listing, kind: str, motive: str, *, at) -> PublicEvent:
         motive=(motive or "").strip(),
         service_name=card.name,
         editor_name=card.editor_public_name,
-        decision_number=listing.decision.number if kind == EventKind.PUBLISHED else "",
+        decision_number=listing.decision.number
+        if kind in (EventKind.PUBLISHED, EventKind.RENEWED)
+        else "",
     )
     invalidate_on_commit()
     return event
@@ -261,5 +288,7 @@ __all__ = [
     "listing_apply_card",
     "listing_for_public",
     "listing_hide",
+    "listing_keep_during_renewal",
     "listing_show",
+    "renewal_due",
 ]

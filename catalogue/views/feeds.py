@@ -1,5 +1,7 @@
-"""The catalogue's change feed: every publication, card update, suspension, reinstatement and
-de-referencing (`PublicEvent`), newest first, with its date and public motive.
+"""The catalogue's change feed: every publication, renewal, card update, suspension,
+reinstatement and de-referencing (`PublicEvent`), newest first, with its date, the decision's
+number (publication, renewal) and its public motive — each service's public history
+(catalogue/domain/history.py) plus the card updates.
 
 - `/catalogue/flux.atom`: Atom, by Django's syndication framework;
 - `/catalogue/flux.json`: JSON Feed 1.1 (jsonfeed.org), each item with an `_referencement`
@@ -33,7 +35,8 @@ from ..models import PublicEvent
 PAGE_SIZE = 50
 TITLE = "Évolutions du catalogue de Mon espace santé"
 DESCRIPTION = (
-    "Chaque publication, mise à jour, suspension, réintégration et chaque déréférencement "
+    "Chaque publication, renouvellement, mise à jour, suspension, réintégration et chaque "
+    "déréférencement "
     "d'un service numérique en santé au catalogue de Mon espace santé, avec son motif public."
 )
 AUTHOR = "Ministère chargé de la santé"
@@ -102,6 +105,7 @@ def event_text(event: PublicEvent) -> str:
     """The event in one or two French sentences (plain text)."""
     sentences = {
         EventKind.PUBLISHED: "Le service « {s} » (éditeur : {e}) est publié au catalogue.",
+        EventKind.RENEWED: "Le référencement du service « {s} » (éditeur : {e}) est renouvelé.",
         EventKind.UPDATED: "La fiche du service « {s} » (éditeur : {e}) est mise à jour.",
         EventKind.SUSPENDED: "Le service « {s} » (éditeur : {e}) est suspendu du catalogue.",
         EventKind.REINSTATED: "Le service « {s} » (éditeur : {e}) est réintégré au catalogue.",

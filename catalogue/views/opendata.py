@@ -1,9 +1,13 @@
-"""Open data: the whole catalogue as CSV and JSON, and the page that documents them
+"""Open data: the whole catalogue as CSV and JSON, the history of every service (referencing,
+renewal, suspension, reinstatement, de-referencing, with dates, decision numbers and public
+motives; de-referenced services included) as CSV and JSON, and the page that documents them
 (/catalogue/donnees/).
 
 - One row per listed service, sorted by name; the columns, their order and their meaning are
   `COLUMNS`, which the page, both files and the Table Schema (schema.json) are all written
-  from: the documentation cannot drift from the files.
+  from: the documentation cannot drift from the files. The history: one row per event, oldest
+  first, `HISTORY_COLUMNS` (historique.csv, historique.json, historique-schema.json), from
+  catalogue/domain/history.py like the service pages and the API.
 - CSV: RFC 4180 — UTF-8 without BOM, comma separator, fields quoted when needed, CRLF line
   ends, a header line — as data.gouv.fr's tools (Table Schema, Validata) expect; list columns
   joined with "|". JSON: the same columns as keys, lists as arrays, absent values as null.
@@ -33,8 +37,18 @@ from portal.public_cache import generation, public_cache
 
 from ..api import links
 from ..api.conditional import OPEN_CORS, catalogue_last_modified, conditional_response
+from ..domain.history import history_rows
 from ..domain.search import Criteria, listings_search
-from ..enums import Accessibility, MesApi, Platform, PriceModel, Region, Theme
+from ..enums import (
+    HISTORY_EVENT_KINDS,
+    Accessibility,
+    EventKind,
+    MesApi,
+    Platform,
+    PriceModel,
+    Region,
+    Theme,
+)
 from ..models import Listing
 
 SCHEMA_VERSION = "1.0"
@@ -42,6 +56,7 @@ LIST_SEPARATOR = "|"
 #: Seconds an export stays in the shared cache (a newer generation replaces it at once).
 EXPORT_TIMEOUT = 3600
 CSV_NAME = "catalogue-mon-espace-sante.csv"
+HISTORY_CSV_NAME = "historique-catalogue-mon-espace-sante.csv"
 
 
 @dataclass(frozen=True)
@@ -160,7 +175,7 @@ COLUMNS: tuple[Column, ...] = (
         "renouvellement_avant",
         "date",
         "chaîne (AAAA-MM-JJ) ou null",
-        "Date à laquelle le référencement doit être renouvelé.",
+        "Dernier jour du référencement : il doit être renouvelé d'ici là.",
         required=False,
     ),
     Column(
@@ -174,6 +189,41 @@ COLUMNS: tuple[Column, ...] = (
         "datetime",
         "chaîne (ISO 8601)",
         "Dernière modification publique (heure de Paris, avec son décalage).",
+    ),
+)
+
+HISTORY_COLUMNS: tuple[Column, ...] = (
+    Column("identifiant", "string", "chaîne", "Identifiant du service (celui de son adresse)."),
+    Column("nom", "string", "chaîne", "Nom du service à la date de l'événement."),
+    Column("editeur", "string", "chaîne", "Nom public de l'éditeur à la date de l'événement."),
+    Column(
+        "evenement",
+        "string",
+        "chaîne",
+        "Code de l'événement : "
+        + ", ".join(f"{k} ({EventKind(k).label})" for k in HISTORY_EVENT_KINDS)
+        + ".",
+    ),
+    Column("libelle", "string", "chaîne", "Libellé de l'événement."),
+    Column(
+        "date",
+        "datetime",
+        "chaîne (ISO 8601)",
+        "Date de l'événement (heure de Paris, avec son décalage).",
+    ),
+    Column(
+        "numero_decision",
+        "string",
+        "chaîne ou null",
+        "Numéro de la décision du ministère (référencement, renouvellement).",
+        required=False,
+    ),
+    Column(
+        "motif",
+        "string",
+        "chaîne ou null",
+        "Motif public (suspension, déréférencement).",
+        required=False,
     ),
 )
 
@@ -221,6 +271,19 @@ def _row(listing: Listing) -> dict:
     }
 
 
+def _history_row(slug: str, event) -> dict:
+    return {
+        "identifiant": slug,
+        "nom": event.service_name,
+        "editeur": event.editor_name,
+        "evenement": event.kind,
+        "libelle": str(EventKind(event.kind).label),
+        "date": _moment(event.occurred_at),
+        "numero_decision": event.decision_number or None,
+        "motif": event.motive or None,
+    }
+
+
 def _csv_value(column: Column, value) -> str:
     if value is None:
         return ""
@@ -245,6 +308,29 @@ def build_csv() -> tuple[bytes, datetime | None]:
     return out.getvalue().encode("utf-8"), last_modified
 
 
+def build_history_csv() -> tuple[bytes, datetime | None]:
+    last_modified = catalogue_last_modified()
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.name for c in HISTORY_COLUMNS])
+    for slug, event in history_rows():
+        row = _history_row(slug, event)
+        writer.writerow([_csv_value(c, row[c.name]) for c in HISTORY_COLUMNS])
+    return out.getvalue().encode("utf-8"), last_modified
+
+
+def build_history_json() -> tuple[bytes, datetime | None]:
+    last_modified = catalogue_last_modified()
+    events = [_history_row(slug, event) for slug, event in history_rows()]
+    document = {
+        "version_schema": SCHEMA_VERSION,
+        "mis_a_jour_le": _moment(last_modified),
+        "nombre_evenements": len(events),
+        "evenements": events,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"), last_modified
+
+
 def build_json() -> tuple[bytes, datetime | None]:
     last_modified = catalogue_last_modified()
     services = [_row(listing) for listing in _listings()]
@@ -258,10 +344,11 @@ def build_json() -> tuple[bytes, datetime | None]:
     return body.encode("utf-8"), last_modified
 
 
-def table_schema() -> dict:
-    """The CSV's Table Schema (frictionlessdata.io, as schema.data.gouv.fr uses)."""
+def table_schema(history: bool = False) -> dict:
+    """The CSV's Table Schema (frictionlessdata.io, as schema.data.gouv.fr uses): the
+    catalogue's, or with `history` the history file's."""
     fields = []
-    for column in COLUMNS:
+    for column in HISTORY_COLUMNS if history else COLUMNS:
         field = {
             "name": column.name,
             "type": column.type,
@@ -271,6 +358,15 @@ def table_schema() -> dict:
         if column.format != "default":
             field["format"] = column.format
         fields.append(field)
+    if history:
+        return {
+            "$schema": "https://frictionlessdata.io/schemas/table-schema.json",
+            "name": "historique-catalogue-mon-espace-sante",
+            "title": "Historique des services référencés pour Mon espace santé",
+            "version": SCHEMA_VERSION,
+            "missingValues": [""],
+            "fields": fields,
+        }
     return {
         "$schema": "https://frictionlessdata.io/schemas/table-schema.json",
         "name": "catalogue-mon-espace-sante",
@@ -282,7 +378,12 @@ def table_schema() -> dict:
     }
 
 
-_BUILDERS = {"csv": build_csv, "json": build_json}
+_BUILDERS = {
+    "csv": build_csv,
+    "json": build_json,
+    "history-csv": build_history_csv,
+    "history-json": build_history_json,
+}
 
 
 def _export(kind: str) -> tuple[bytes, datetime | None]:
@@ -330,12 +431,36 @@ def catalogue_schema(request):
 
 @require_safe
 @public_cache
+def history_csv(request):
+    body, last_modified = _export("history-csv")
+    response = _download(request, body, "text/csv; charset=utf-8; header=present", last_modified)
+    response["Content-Disposition"] = f'attachment; filename="{HISTORY_CSV_NAME}"'
+    return response
+
+
+@require_safe
+@public_cache
+def history_json(request):
+    body, last_modified = _export("history-json")
+    return _download(request, body, "application/json", last_modified)
+
+
+@require_safe
+@public_cache
+def history_schema(request):
+    body = json.dumps(table_schema(history=True), ensure_ascii=False, indent=1).encode("utf-8")
+    return _download(request, body, "application/json", None)
+
+
+@require_safe
+@public_cache
 def opendata_page(request):
     response = render(
         request,
         "catalogue/opendata.html",
         {
             "columns": COLUMNS,
+            "history_columns": HISTORY_COLUMNS,
             "vocabularies": [
                 {"column": column, "label": label, "choices": choices.choices}
                 for column, label, choices in VOCABULARIES
@@ -344,6 +469,9 @@ def opendata_page(request):
             "csv_url": reverse("catalogue:opendata-csv"),
             "json_url": reverse("catalogue:opendata-json"),
             "schema_url": reverse("catalogue:opendata-schema"),
+            "history_csv_url": reverse("catalogue:opendata-history-csv"),
+            "history_json_url": reverse("catalogue:opendata-history-json"),
+            "history_schema_url": reverse("catalogue:opendata-history-schema"),
             "canonical": links.absolute(reverse("catalogue:opendata")),
         },
     )

@@ -1,7 +1,10 @@
 """The public catalogue: no login, only listed services, every filter in the URL.
 
 The list and detail pages are the same for every anonymous visitor: `@public_cache` lets
-portal/public_cache.py answer them from memory until the next publication change."""
+portal/public_cache.py answer them from memory until the next publication change. The detail
+page shows the service's public history (catalogue/domain/history.py) and links to the form that
+reports a problem (views/reports.py, never cached); a de-referenced service's address answers
+410 Gone with its tombstone: when and why (it is in no list, search or sitemap)."""
 
 import base64
 import hashlib
@@ -16,13 +19,15 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from portal.files import private_file_response
 from portal.middleware import CSP
 from portal.public_cache import public_cache
 
+from ..domain.history import listing_history, tombstone_for
 from ..domain.publication import listing_for_public
 from ..domain.search import FILTERS, Criteria, listings_search
 from ..enums import Accessibility, MesApi, Platform, PriceModel, Region, Sort, Theme
@@ -42,11 +47,11 @@ FILTER_CHOICES = {
     "echange": MesApi,
 }
 FILTER_LABELS = {
-    "region": "Région",
-    "theme": "Thématique",
-    "plateforme": "Plateforme",
-    "prix": "Modèle économique",
-    "echange": "Échange de données avec Mon espace santé",
+    "region": gettext_lazy("Région"),
+    "theme": gettext_lazy("Thématique"),
+    "plateforme": gettext_lazy("Plateforme"),
+    "prix": gettext_lazy("Modèle économique"),
+    "echange": gettext_lazy("Échange de données avec Mon espace santé"),
 }
 
 
@@ -60,11 +65,11 @@ def _filter_groups(criteria: Criteria) -> list[dict]:
         ]
         if name == "echange":
             options = [
-                {"value": "oui", "label": "Oui, au moins une API", "checked": "oui" in chosen},
-                {"value": "non", "label": "Aucun échange", "checked": "non" in chosen},
+                {"value": "oui", "label": _("Oui, au moins une API"), "checked": "oui" in chosen},
+                {"value": "non", "label": _("Aucun échange"), "checked": "non" in chosen},
                 *options,
             ]
-        groups.append({"name": name, "label": FILTER_LABELS[name], "options": options})
+        groups.append({"name": name, "label": str(FILTER_LABELS[name]), "options": options})
     return groups
 
 
@@ -81,7 +86,8 @@ def _active_chips(criteria: Criteria) -> list[dict]:
     pairs = criteria.as_query()
     chips = []
     labels = {
-        name: dict(FILTER_CHOICES[name].choices) | {"oui": "Avec échange", "non": "Sans échange"}
+        name: dict(FILTER_CHOICES[name].choices)
+        | {"oui": _("Avec échange"), "non": _("Sans échange")}
         for name in FILTERS
     }
     for i, (name, value) in enumerate(pairs):
@@ -165,7 +171,7 @@ def json_ld_script(data: dict) -> tuple[str, str]:
 def listing_detail(request, slug):
     listing = listing_for_public(slug)
     if listing is None:
-        raise Http404
+        return _tombstone(request, slug)
     card = listing.card
     json_ld, script_hash = json_ld_script(_json_ld(listing))
     platforms = dict(Platform.choices)
@@ -184,6 +190,7 @@ def listing_detail(request, slug):
             "apis": [label for value, label in MesApi.choices if value in card.data_exchange],
             "accessibility": Accessibility(card.accessibility).label,
             "price": PriceModel(card.price_model).label if card.price_model else "",
+            "history": listing_history(listing),
             "json_ld": json_ld,
             "canonical": _absolute(reverse("catalogue:detail", args=[listing.slug])),
         },
@@ -192,6 +199,16 @@ def listing_detail(request, slug):
     response["Content-Security-Policy"] = CSP.replace(
         "script-src 'self'", f"script-src 'self' {script_hash}", 1
     )
+    response["Cache-Control"] = PUBLIC_MAX_AGE
+    return response
+
+
+def _tombstone(request, slug):
+    """410 Gone for a de-referenced service, with when and why; 404 for anything else."""
+    tombstone = tombstone_for(slug)
+    if tombstone is None:
+        raise Http404
+    response = render(request, "catalogue/tombstone.html", {"tombstone": tombstone}, status=410)
     response["Cache-Control"] = PUBLIC_MAX_AGE
     return response
 

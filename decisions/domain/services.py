@@ -6,6 +6,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed
 
 from applications.domain.exceptions import TransitionForbidden, TransitionInvalid
 from applications.domain.transitions import transition_apply
@@ -37,6 +38,20 @@ def decision_number_allocate(*, year: int) -> int:
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last
+
+
+def decision_outcomes_allowed(dossier) -> list[DecisionOutcome]:
+    """The outcomes the ministry may choose for `dossier` now (none outside the states `decide`
+    starts from), by the rule `decide` itself applies (`Dossier.decision_outcome_problem`)."""
+    if not can_proceed(dossier.decide):
+        return []
+    return [o for o in DecisionOutcome if dossier.decision_outcome_problem(o) is None]
+
+
+def opinion_is_favorable(state: str) -> bool:
+    """Whether a dossier in `state` awaits the decision after a favorable opinion (with
+    non-suspensive reservations, or suspensive ones since lifted)."""
+    return state == DossierState.OPINION_FAVORABLE
 
 
 def departs_from_opinion(*, outcome: str, opinion_favorable: bool) -> bool:
@@ -73,7 +88,7 @@ def decision_record(
     `dossier` is the locked row, already in its new state; `source_state` the state it was in,
     which tells whether the opinion the ministry follows or departs from was favorable."""
     motives = (motives or "").strip()
-    opinion_favorable = source_state == DossierState.OPINION_FAVORABLE
+    opinion_favorable = opinion_is_favorable(source_state)
     problem = motives_problem(outcome=outcome, opinion_favorable=opinion_favorable, motives=motives)
     if problem:
         raise TransitionInvalid(problem)

@@ -10,6 +10,8 @@ it, with:
   to, made absolute with `settings.PORTAL_BASE_URL` (never the request's Host header);
 - `exclude_actor`: whether the person who acted is left out (nobody is told of their own act).
 
+Every template also gets `site_name` (`settings.PORTAL_SITE_NAME`).
+
 `portal` is the lowest layer and imports no other app: each app registers its events from a
 module its `AppConfig.ready()` imports (`applications.domain.notifications`, …). A higher app may
 add people to a lower app's event with `add_recipients` (the reviews app adds the cleared experts
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .services import outbox_enqueue_many
 
@@ -101,16 +103,22 @@ def notification_recipients(event: str, *, dossier=None, actor=None, **context) 
 
 
 def notification_render(event: str, *, dossier=None, actor=None, **context) -> tuple[str, str]:
-    """(subject on one line, body) of `event`, in French whatever the caller's language."""
+    """(subject on one line, body) of `event`, in French and at the portal's time
+    (`settings.TIME_ZONE`) whatever the caller's language and time zone."""
     spec = event_get(event)
-    variables = {"dossier": dossier, "actor": actor, **context}
-    if spec.context is not None:
-        variables.update(spec.context(dossier=dossier, actor=actor, **context))
-    if spec.link is not None:
-        variables["link"] = settings.PORTAL_BASE_URL.rstrip("/") + spec.link(
-            dossier=dossier, actor=actor, **context
-        )
-    with translation.override("fr"):
+    with translation.override("fr"), timezone.override(settings.TIME_ZONE):
+        variables = {
+            "site_name": settings.PORTAL_SITE_NAME,
+            "dossier": dossier,
+            "actor": actor,
+            **context,
+        }
+        if spec.context is not None:
+            variables.update(spec.context(dossier=dossier, actor=actor, **context))
+        if spec.link is not None:
+            variables["link"] = settings.PORTAL_BASE_URL.rstrip("/") + spec.link(
+                dossier=dossier, actor=actor, **context
+            )
         subject = render_to_string(spec.subject_template, variables)
         body = render_to_string(spec.body_template, variables)
     return " ".join(subject.split()), body

@@ -1,15 +1,20 @@
 """The commission's vote on each agenda item: conflicts, votes, the chair opening and closing,
 and the result (quorum, majority, the chair's vote settling a tie).
 
-Quorum: more than `quorum_ratio` (default one half) of the members without a conflict of interest
-on the item are present. Only present members without a conflict vote."""
+Who votes: the members present and without a conflict of interest on the item; each casts one of
+the four opinions or abstains. Quorum: more than `quorum_ratio` (default one half) of the members
+without a conflict took part in the vote, abstentions included. Majority: among the expressed
+votes only (abstentions left out). A vote opens on the session's day or later
+(`COMMISSION_VOTES_OPEN_EARLY` lifts that for tests and demonstrations)."""
 
 from collections import Counter
+from datetime import date as Date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from applications import rules as r
@@ -25,6 +30,7 @@ from ..models import (
     Vote,
     VoteStatus,
 )
+from ..models.commission import Ballot
 
 #: From the most favourable to the most cautious: a tie the chair's vote does not settle
 #: goes to the most cautious of the tied opinions.
@@ -34,6 +40,19 @@ CAUTION = [
     Opinion.FAVORABLE_SUSPENSIVE,
     Opinion.UNFAVORABLE,
 ]
+
+#: The votes that need no comment; every other one is explained in the minutes.
+COMMENT_OPTIONAL = frozenset({Ballot.FAVORABLE, Ballot.ABSTENTION})
+
+#: The opinions that come with reservations (their text is drawn from the votes' comments).
+WITH_RESERVATIONS = (Opinion.FAVORABLE_NON_SUSPENSIVE, Opinion.FAVORABLE_SUSPENSIVE)
+
+
+def vote_opens_on(session) -> Date | None:
+    """The first day the votes of `session` may open, or None when they may open now."""
+    if settings.COMMISSION_VOTES_OPEN_EARLY or timezone.localdate() >= session.date:
+        return None
+    return session.date
 
 
 def _member(item: AgendaItem, user) -> SessionMember | None:
@@ -74,10 +93,15 @@ def vote_open(*, item: AgendaItem, actor) -> AgendaItem:
     _chair(item, actor)
     if item.dossier.state != DossierState.IN_COMMISSION:
         raise ValidationError(_("Ce dossier n'est pas en commission."))
-    reopening = item.vote_status == VoteStatus.CLOSED and item.quorum_reached is False
+    reopening = item.needs_new_round  # no quorum, or nothing but abstentions
     if item.vote_status != VoteStatus.NOT_OPENED and not reopening:
         raise ValidationError(_("Le vote sur ce point a déjà été ouvert."))
-    if reopening:  # a new round, the previous one having lacked its quorum
+    if (day := vote_opens_on(item.session)) is not None:
+        raise ValidationError(
+            _("Le vote ne peut s'ouvrir qu'à partir du jour de la séance, le %(date)s.")
+            % {"date": formats.date_format(day, "j F Y")}
+        )
+    if reopening:  # a new round, the previous one having given no opinion
         Vote.objects.filter(item=item).delete()
         item.quorum_reached, item.result, item.tally, item.closed_at = None, "", {}, None
     item.vote_status = VoteStatus.OPEN
@@ -90,7 +114,7 @@ def vote_open(*, item: AgendaItem, actor) -> AgendaItem:
 
 @transaction.atomic
 def vote_cast(*, item: AgendaItem, actor, opinion: str, comment: str = "") -> Vote:
-    """Cast or change one's vote while the vote is open."""
+    """Cast or change one's vote (an opinion, or an abstention) while the vote is open."""
     item = _locked(item)
     member = _member(item, actor)
     if member is None:
@@ -101,12 +125,16 @@ def vote_cast(*, item: AgendaItem, actor, opinion: str, comment: str = "") -> Vo
         raise PermissionDenied(_("Vous avez déclaré un conflit d'intérêts : vous ne votez pas."))
     if not member.present:
         raise PermissionDenied(_("Vous êtes noté absent de la séance : vous ne votez pas."))
-    if opinion not in Opinion.values:
-        raise ValidationError({"opinion": _("Choisissez un avis.")})
+    if opinion not in Ballot.values:
+        raise ValidationError({"opinion": _("Choisissez un avis ou l'abstention.")})
     comment = comment.strip()
-    if opinion != Opinion.FAVORABLE and not comment:
+    if opinion not in COMMENT_OPTIONAL and not comment:
         raise ValidationError(
-            {"comment": _("Un commentaire est obligatoire, sauf pour un avis favorable.")}
+            {
+                "comment": _(
+                    "Un commentaire est obligatoire, sauf pour un avis favorable ou une abstention."
+                )
+            }
         )
     try:
         with transaction.atomic():
@@ -123,19 +151,26 @@ def vote_cast(*, item: AgendaItem, actor, opinion: str, comment: str = "") -> Vo
 def vote_result(
     *,
     votes: list[Vote],
-    present: int,
     eligible: int,
     quorum_ratio: Decimal,
     chair_member_id: int | None,
 ) -> tuple[bool, str, dict]:
-    """(quorum reached, opinion, tally): `present` of the `eligible` members (those without a
-    conflict) attended; the opinion is the majority of the votes cast."""
+    """(quorum reached, opinion, tally) of the `votes` cast by the `eligible` members (those
+    without a conflict of interest).
+
+    An abstention counts for the quorum, not for the majority: the quorum is more than
+    `quorum_ratio` × `eligible` members having voted or abstained; the opinion is the one most
+    expressed votes chose, a tie going to the chair's vote if it is among the tied opinions, else
+    to the most cautious of them. With the quorum but no expressed vote (every voice an
+    abstention) there is no opinion (""): the chair opens a new round. The tally counts every
+    opinion voted and, under "abstention", the abstentions."""
     tally = Counter(v.opinion for v in votes)
-    quorum = eligible > 0 and Decimal(present) > quorum_ratio * eligible
-    if not quorum or not tally:
-        return False, "", dict(tally)
-    best = max(tally.values())
-    leaders = [opinion for opinion, count in tally.items() if count == best]
+    quorum = eligible > 0 and Decimal(len(votes)) > quorum_ratio * eligible
+    expressed = {o: n for o, n in tally.items() if o != Ballot.ABSTENTION}
+    if not quorum or not expressed:
+        return quorum, "", dict(tally)
+    best = max(expressed.values())
+    leaders = [opinion for opinion, count in expressed.items() if count == best]
     if len(leaders) == 1:
         return True, leaders[0], dict(tally)
     chair_vote = next((v.opinion for v in votes if v.member_id == chair_member_id), None)
@@ -156,7 +191,6 @@ def vote_close(*, item: AgendaItem, actor) -> AgendaItem:
     votes = list(Vote.objects.filter(item=item, member__in=present))
     quorum, result, tally = vote_result(
         votes=votes,
-        present=present.count(),
         eligible=eligible.count(),
         quorum_ratio=item.session.quorum_ratio,
         chair_member_id=chair.pk,
@@ -179,6 +213,8 @@ def dossier_record_opinion(
 ):
     """The transition: record the opinion that came out of the commission's closed vote (the
     chair)."""
+    # A vote where every voice abstained gives no opinion: the guard `vote_closed_with_quorum`
+    # (applications/guards.py) refuses it before anything is written.
     item = current_agenda_item(dossier)
     result = item.result if item else ""
     if opinion is not None and result and opinion != result:
@@ -194,6 +230,18 @@ def dossier_record_opinion(
         opinion=result or opinion or "",
         reservations=reservations.strip(),
     )
+
+
+def reservations_from_votes(item: AgendaItem) -> str:
+    """A first draft of the reservations for the chair: the comments of the votes for an opinion
+    with reservations, the result's own first, each once, without their authors' names."""
+    votes = Vote.objects.filter(item=item, opinion__in=WITH_RESERVATIONS).exclude(
+        member__conflicts__item=item
+    )
+    comments = sorted(
+        (v.opinion != item.result, v.pk, v.comment.strip()) for v in votes if v.comment.strip()
+    )
+    return "\n\n".join(dict.fromkeys(comment for _first, _pk, comment in comments))
 
 
 @transaction.atomic

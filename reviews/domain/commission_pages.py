@@ -22,12 +22,10 @@ from ..models import (
     Vote,
     VoteStatus,
 )
-from .commission import CAUTION, current_agenda_item
+from ..models.commission import Ballot
+from .commission import CAUTION, current_agenda_item, vote_opens_on, vote_result
 from .scoring import evaluation_scores
 from .sessions import may_record_attendance, minutes_final
-
-#: Opinions that come with a text of reservations.
-WITH_RESERVATIONS = (Opinion.FAVORABLE_NON_SUSPENSIVE, Opinion.FAVORABLE_SUSPENSIVE)
 
 
 def quorum_words(ratio: Decimal) -> str:
@@ -36,7 +34,9 @@ def quorum_words(ratio: Decimal) -> str:
         share = _("plus de la moitié")
     else:
         share = _("plus de %(pct)s %%") % {"pct": f"{ratio * 100:.0f}"}
-    return _("%(share)s des membres sans conflit d'intérêts sont présents") % {"share": share}
+    return _(
+        "%(share)s des membres sans conflit d'intérêts ont pris part au vote, abstentions comprises"
+    ) % {"share": share}
 
 
 def may_list_sessions(user) -> bool:
@@ -156,6 +156,8 @@ class ItemPage:
     my_conflict: ItemConflict | None = None
     my_vote: Vote | None = None
     tally: list = field(default_factory=list)
+    abstentions_counted: int = 0
+    present_ids: frozenset = frozenset()
 
     @property
     def dossier(self):
@@ -178,12 +180,26 @@ class ItemPage:
         return self.item.vote_status == VoteStatus.CLOSED
 
     @property
-    def can_open(self) -> bool:
+    def may_open_now(self) -> bool:
+        """Whether the chair's "open" would be accepted, the session's date aside."""
         return (
             self.is_chair
-            and self.item.vote_status == VoteStatus.NOT_OPENED
+            and (self.item.vote_status == VoteStatus.NOT_OPENED or self.item.needs_new_round)
             and self.dossier.state == DossierState.IN_COMMISSION
         )
+
+    @property
+    def opens_on(self):
+        """The session's day when the vote may not open yet (it opens on that day), or None."""
+        return vote_opens_on(self.session)
+
+    @property
+    def can_open(self) -> bool:
+        return self.may_open_now and self.opens_on is None
+
+    @property
+    def new_round(self) -> bool:
+        return self.item.needs_new_round
 
     @property
     def can_close(self) -> bool:
@@ -201,14 +217,34 @@ class ItemPage:
     def can_record_opinion(self) -> bool:
         return (
             self.is_chair
-            and self.is_closed
-            and bool(self.item.quorum_reached)
+            and bool(self.item.voted_opinion)
             and self.dossier.state == DossierState.IN_COMMISSION
         )
 
     @property
-    def votes_cast(self) -> int:
-        return len(self.votes)
+    def counted_votes(self) -> list:
+        """The votes of the members present (an absent member's vote is not counted)."""
+        return [v for v in self.votes if v.member_id in self.present_ids]
+
+    @property
+    def participants(self) -> int:
+        """Members who voted or abstained: they count for the quorum."""
+        return len(self.counted_votes)
+
+    @property
+    def abstentions(self) -> int:
+        return sum(1 for v in self.counted_votes if v.is_abstention)
+
+    @property
+    def quorum_met_now(self) -> bool:
+        """Whether closing the vote now would find the quorum (`vote_result`'s rule)."""
+        quorum, _opinion, _tally = vote_result(
+            votes=self.counted_votes,
+            eligible=self.voters,
+            quorum_ratio=self.session.quorum_ratio,
+            chair_member_id=None,
+        )
+        return quorum
 
     @property
     def quorum_words(self) -> str:
@@ -218,6 +254,10 @@ class ItemPage:
 def tally_rows(tally: dict) -> list[tuple[str, int]]:
     """(opinion label, votes) for the four opinions, the most favourable first."""
     return [(str(Opinion(o).label), int(tally.get(str(o), 0))) for o in CAUTION]
+
+
+def tally_abstentions(tally: dict) -> int:
+    return int(tally.get(str(Ballot.ABSTENTION), 0))
 
 
 def item_page(*, item: AgendaItem, user) -> ItemPage:
@@ -246,6 +286,8 @@ def item_page(*, item: AgendaItem, user) -> ItemPage:
         my_conflict=next((c for c in conflicts if c.member_id == me.pk), None),
         my_vote=next((v for v in votes if v.member_id == me.pk), None),
         tally=tally_rows(item.tally or {}),
+        abstentions_counted=tally_abstentions(item.tally or {}),
+        present_ids=frozenset(m.pk for m in members if m.present),
     )
 
 
@@ -256,15 +298,22 @@ class MinutesItem:
     votes: list
     tally: list
     voters: int
+    abstentions: int = 0
 
     @property
     def dossier(self):
         return self.item.dossier
 
+    @property
+    def participants(self) -> int:
+        """Members who voted or abstained, as the closed vote counted them."""
+        return sum(count for _label, count in self.tally) + self.abstentions
+
 
 def minutes_context(session: CommissionSession) -> dict:
     """What the minutes (procès-verbal) of a session say: attendance, then per item the
-    conflicts, each vote, the tally, the quorum and the resulting opinion."""
+    conflicts, each vote, the tally, the quorum and the resulting opinion. They are drawn up as of
+    the session's date (`established_on`), whenever the PDF is produced."""
     members = list(
         session.members.select_related("user").order_by("-is_chair", "user__last_name", "pk")
     )
@@ -294,6 +343,7 @@ def minutes_context(session: CommissionSession) -> dict:
                 votes=[v for v in item.votes.all() if v.member_id not in conflicted],
                 tally=tally_rows(item.tally or {}),
                 voters=len(members) - len(conflicted),
+                abstentions=tally_abstentions(item.tally or {}),
             )
         )
     return {
@@ -304,6 +354,7 @@ def minutes_context(session: CommissionSession) -> dict:
         "chair": next((m for m in members if m.is_chair), None),
         "quorum_words": quorum_words(session.quorum_ratio),
         "items": rows,
+        "established_on": session.date,
         "generated_at": timezone.now(),
     }
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from applications import rules as r
 from applications.domain.revisions import latest_revision_number
 from applications.domain.transitions import transition_apply
-from applications.models import Evidence, RevisionAnswer
+from applications.models import Answer, Evidence, RevisionAnswer
 
 from ..models import ComplementItem, ComplementRequest
 from .assignments import cleared_assignment
@@ -61,8 +61,53 @@ def open_complement_request(dossier) -> ComplementRequest | None:
     return dossier.complement_requests.open().first()
 
 
-def requested_requirement_ids(dossier) -> set[int]:
-    return dossier.complement_requests.requested_requirement_ids()
+def unanswered_questions(dossier) -> list[ComplementItem]:
+    """The open request's questions whose requirement the editor left as it was filed when the
+    request was made: same answer, justification, comment and files. Sending the complements
+    does not need them answered (the transition has no guard): the editor is told, and
+    confirms. Four queries, whatever the number of questions."""
+    request = open_complement_request(dossier)
+    if request is None:
+        return []
+    items = sorted(
+        request.items.select_related("requirement"), key=lambda item: item.requirement.position
+    )
+    ids = [item.requirement_id for item in items]
+    filed = {
+        row.requirement_id: (
+            row.status,
+            row.justification,
+            row.free_text,
+            tuple(sorted(row.evidence_ids)),
+        )
+        for row in RevisionAnswer.objects.filter(
+            revision__dossier=dossier,
+            revision__number=request.revision_number,
+            requirement_id__in=ids,
+        )
+    }
+    files: dict[int, list[int]] = {}
+    for requirement_id, pk in Evidence.objects.filter(
+        dossier=dossier, requirement_id__in=ids, removed_at__isnull=True
+    ).values_list("requirement_id", "pk"):
+        files.setdefault(requirement_id, []).append(pk)
+    draft = {
+        requirement_id: (status, justification, free_text)
+        for requirement_id, status, justification, free_text in Answer.objects.filter(
+            dossier=dossier, requirement_id__in=ids
+        ).values_list("requirement_id", "status", "justification", "free_text")
+    }
+
+    def now(requirement_id):
+        status, justification, free_text = draft.get(requirement_id, ("", "", ""))
+        return (status, justification, free_text, tuple(sorted(files.get(requirement_id, []))))
+
+    nothing = ("", "", "", ())
+    return [
+        item
+        for item in items
+        if now(item.requirement_id) == filed.get(item.requirement_id, nothing)
+    ]
 
 
 @dataclass
@@ -123,7 +168,9 @@ def requirement_changes(*, dossier, requirement, since: int) -> RequirementChang
             changes.text_diffs[label] = _word_diff(old, new)
     old_ids = set(before.evidence_ids) if before else set()
     new_ids = set(after.evidence_ids)
-    names = dict(Evidence.objects.filter(pk__in=old_ids | new_ids).values_list("pk", "name"))
+    names = dict(
+        Evidence.objects.filter(pk__in=old_ids | new_ids).values_list("pk", "document__name")
+    )
     changes.files_added = [names[i] for i in sorted(new_ids - old_ids) if i in names]
     changes.files_removed = [names[i] for i in sorted(old_ids - new_ids) if i in names]
     return changes

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from applications.domain.applicability import applicable_requirements
 from applications.domain.revisions import latest_revision_number
@@ -63,7 +64,12 @@ def evaluation_sign(
     )
     if missing := len(required - judged):
         raise ValidationError(
-            _("Impossible de signer : %(n)d exigence(s) du domaine sans avis.") % {"n": missing}
+            ngettext(
+                "Impossible de signer : %(n)d exigence du domaine est sans avis.",
+                "Impossible de signer : %(n)d exigences du domaine sont sans avis.",
+                missing,
+            )
+            % {"n": missing}
         )
     try:
         with transaction.atomic():

@@ -1,6 +1,7 @@
 """Reads behind the evaluation screen: one domain's requirements with the editor's answers and
-evidence as last filed, the expert's verdicts and what changed since they were given. A fixed
-number of queries whatever the domain's size (plus two per requirement that changed)."""
+evidence as last filed, the expert's verdicts and what changed since they were given — or, on a
+requirement a question was asked about and not judged yet, since the question. A fixed number of
+queries whatever the domain's size (plus two per requirement that changed)."""
 
 from dataclasses import dataclass, field
 
@@ -102,6 +103,8 @@ class VerdictBlock:
     latest_revision: int
     changes: RequirementChanges | None = None
     question: ComplementItem | None = None
+    #: The revision the answer is compared from (`comparison_bases`), None when it is not.
+    compared_since: int | None = None
     saved: bool = False
     errors: dict | None = None
     data: dict | None = None  # what was posted and refused, shown back as it was typed
@@ -168,14 +171,25 @@ def _changed(before: RevisionAnswer | None, after: RevisionAnswer | None) -> boo
     ) != sorted(after.evidence_ids)
 
 
-def _changes(dossier, requirements, verdicts, latest) -> dict[int, RequirementChanges]:
-    """What changed on each requirement since its verdict: one query finds the requirements whose
-    filed answer differs; only those get the detailed comparison (word diff, files)."""
-    stale = {
-        pk: verdict.revision_number
-        for pk, verdict in verdicts.items()
-        if verdict.revision_number < latest
-    }
+def comparison_bases(verdicts, questions, latest) -> dict[int, int]:
+    """The revision each requirement's filed answer is compared from, by requirement id: that
+    of its verdict when the verdict is older than the latest revision; without a verdict, that
+    of the latest question asked about it, once the editor filed since. A verdict given on the
+    latest revision ends the comparison."""
+    bases = {}
+    for pk, question in questions.items():
+        if pk not in verdicts and question.request.revision_number < latest:
+            bases[pk] = question.request.revision_number
+    for pk, verdict in verdicts.items():
+        if verdict.revision_number < latest:
+            bases[pk] = verdict.revision_number
+    return bases
+
+
+def _changes(dossier, requirements, stale, latest) -> dict[int, RequirementChanges]:
+    """What changed on each requirement since the revision `stale` gives it: one query finds
+    the requirements whose filed answer differs; only those get the detailed comparison (word
+    diff, files)."""
     if not stale:
         return {}
     rows: dict[tuple[int, int], RevisionAnswer] = {}
@@ -209,7 +223,12 @@ def verdict_blocks(
         )
     }
     evidence_ids = {pk for a in answers.values() for pk in a.evidence_ids}
-    evidence = {e.pk: e for e in Evidence.objects.filter(dossier=dossier, pk__in=evidence_ids)}
+    evidence = {
+        e.pk: e
+        for e in Evidence.objects.filter(dossier=dossier, pk__in=evidence_ids).select_related(
+            "document"
+        )
+    }
     verdicts = {
         v.requirement_id: v for v in Verdict.objects.filter(dossier=dossier, requirement_id__in=ids)
     }
@@ -220,7 +239,8 @@ def verdict_blocks(
         .order_by("request__requested_at", "pk")
     ):
         questions[item.requirement_id] = item  # the latest question wins
-    changes = _changes(dossier, requirements, verdicts, latest)
+    bases = comparison_bases(verdicts, questions, latest)
+    changes = _changes(dossier, requirements, bases, latest)
     blocks = []
     for requirement in requirements:
         answer = answers.get(requirement.pk)
@@ -241,6 +261,7 @@ def verdict_blocks(
                 latest_revision=latest,
                 changes=changes.get(requirement.pk),
                 question=questions.get(requirement.pk),
+                compared_since=bases.get(requirement.pk),
             )
         )
     return blocks

@@ -1,18 +1,26 @@
 """Read side of the instruction: the instructors' queue, the experts' queue and what the dossier
 page shows of the instruction. Each list runs a fixed number of queries whatever its length, and
 each query reads an index in the list's order, or counts up to a horizon
-(applications/domain/pagination.py): the cost of a page does not grow with the table."""
+(applications/domain/pagination.py): the cost of a page does not grow with the table. Both
+queues take the search of every staff list (`q`: applications/domain/dossier_search.py).
+
+The deadline of a stage (`Delay`, `dossier_delay`) is the applications app's
+(applications/domain/dossier_lists.py, applications/domain/deadlines.py); `stage_deadline_days`
+and `dossier_delay` stay importable from here."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from applications import rules as r
 from applications.domain.applicability import applicable_domains, with_applicability
+from applications.domain.deadlines import stage_deadline_days
+from applications.domain.dossier_lists import Delay, dossier_delay
+from applications.domain.dossier_search import dossier_match
 from applications.domain.pagination import CappedCount, capped_counts
 from applications.domain.queries import visibility_by_role, visible_other_than_as_expert
 from applications.enums import Domain, DossierState
@@ -22,6 +30,7 @@ from portal.accounts.roles import Role
 from ..models import (
     Assignment,
     ComplementItem,
+    ConflictStatus,
     DomainEvaluation,
     EvaluationReport,
 )
@@ -35,50 +44,14 @@ S = DossierState
 QUEUE_STATES = (S.SUBMITTED, S.UNDER_EVALUATION, S.COMPLEMENTS_REQUESTED, S.EVALUATED)
 #: States in which an expert's assignment still calls for work.
 EXPERT_ACTIVE_STATES = (S.SUBMITTED, S.UNDER_EVALUATION, S.COMPLEMENTS_REQUESTED)
+#: The others: the dossier went further (or back to its editor, or was withdrawn).
+EXPERT_FINISHED_STATES = tuple(state for state in S if state not in EXPERT_ACTIVE_STATES)
 #: Roles that may read the evaluation report (never the editor, never an expert as such).
 REPORT_READER_ROLES = (Role.INSTRUCTOR, Role.COMMISSION_MEMBER, Role.MINISTRY, Role.ADMIN)
 
 
-def stage_deadline_days(state: str) -> int | None:
-    return settings.STAGE_DEADLINE_DAYS.get(str(state))
-
-
 def _start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
-
-
-@dataclass
-class Delay:
-    """How long a dossier (or an assignment) has been waiting, and whether it is late."""
-
-    since: date | None
-    deadline: date | None
-    today: date
-
-    @property
-    def days(self) -> int | None:
-        return (self.today - self.since).days if self.since else None
-
-    @property
-    def late(self) -> bool:
-        return self.deadline is not None and self.today > self.deadline
-
-    @property
-    def days_late(self) -> int:
-        return (self.today - self.deadline).days if self.late else 0
-
-    @property
-    def days_left(self) -> int | None:
-        return (self.deadline - self.today).days if self.deadline else None
-
-
-def dossier_delay(dossier: Dossier, today: date | None = None) -> Delay:
-    today = today or timezone.localdate()
-    moment = dossier.state_changed_at or dossier.submitted_at or dossier.created_at
-    since = timezone.localdate(moment) if moment else None
-    days = stage_deadline_days(dossier.state)
-    deadline = since + timedelta(days=days) if since and days is not None else None
-    return Delay(since, deadline, today)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -109,15 +82,15 @@ class QueueRow:
         return max(self.experts_needed - self.experts_assigned, 0)
 
 
-def instructor_queue_tabs(today: date | None = None) -> list[QueueTab]:
-    """Each state of the queue with its number of dossiers and of late ones: one query, each
-    figure a scan of that state's dossiers (an index on state, or on state and
-    state_changed_at) stopped after `COUNT_HORIZON` rows, so that it costs the same at any
-    number of dossiers (beyond the horizon: "plus de")."""
+def instructor_queue_tabs(today: date | None = None, q: str = "") -> list[QueueTab]:
+    """Each state of the queue with its number of dossiers and of late ones (those matching the
+    search `q`, if any): one query, each figure a scan of that state's dossiers (an index on
+    state, or on state and state_changed_at) stopped after `COUNT_HORIZON` rows, so that it
+    costs the same at any number of dossiers (beyond the horizon: "plus de")."""
     today = today or timezone.localdate()
     querysets = {}
     for state in QUEUE_STATES:
-        in_state = Dossier.objects.filter(state=state)
+        in_state = Dossier.objects.filter(state=state).filter(dossier_match(q))
         querysets[state, "total"] = in_state
         days = stage_deadline_days(state)
         if days is not None:
@@ -136,9 +109,10 @@ def instructor_queue_tabs(today: date | None = None) -> list[QueueTab]:
     ]
 
 
-def instructor_queue(state: str) -> QuerySet[Dossier]:
-    """Dossiers in `state`, the longest waiting first, with their count of active experts: read
-    in the order of the (state, state_changed_at, id) index, one page at a time."""
+def instructor_queue(state: str, q: str = "") -> QuerySet[Dossier]:
+    """Dossiers in `state` (matching the search `q`, if any), the longest waiting first, with
+    their count of active experts: read in the order of the (state, state_changed_at, id) index,
+    one page at a time."""
     active_experts = (
         Assignment.objects.active()
         .filter(dossier=OuterRef("pk"))
@@ -148,8 +122,9 @@ def instructor_queue(state: str) -> QuerySet[Dossier]:
         .values("n")
     )
     return (
-        with_applicability(Dossier.objects.filter(state=state))
+        with_applicability(Dossier.objects.filter(state=state).filter(dossier_match(q)))
         .select_related("service__organisation")
+        .defer("search_vector")
         .annotate(active_experts=Coalesce(Subquery(active_experts, output_field=IntegerField()), 0))
         .order_by("state_changed_at", "pk")
     )
@@ -173,21 +148,64 @@ def queue_rows(dossiers, today: date | None = None) -> list[QueueRow]:
 # ---------------------------------------------------------------------------------------------
 
 
-def expert_queue(user, *, finished: bool = False) -> QuerySet[Assignment]:
+#: The views of "Mes évaluations" (`?vue=`): the to-do (the default), the evaluations signed on
+#: dossiers still under evaluation, the dossiers that went further, everything.
+EXPERT_TODO = ""
+EXPERT_SIGNED = "signees"
+EXPERT_FINISHED = "terminees"
+EXPERT_ALL = "toutes"
+EXPERT_VIEWS = (EXPERT_TODO, EXPERT_SIGNED, EXPERT_FINISHED, EXPERT_ALL)
+EXPERT_VIEW_CHOICES = (
+    (EXPERT_TODO, _("À traiter")),
+    (EXPERT_SIGNED, _("Évaluations signées, dossier en cours")),
+    (EXPERT_FINISHED, _("Dossiers passés à l'étape suivante")),
+    (EXPERT_ALL, _("Toutes mes affectations")),
+)
+
+
+def expert_view(value) -> str:
+    """The view asked for (`?vue=`), the to-do for an unknown value."""
+    return value if value in EXPERT_VIEWS else EXPERT_TODO
+
+
+def expert_queue(user, *, view: str = EXPERT_TODO, q: str = "") -> QuerySet[Assignment]:
     """The expert's cleared assignments and those awaiting their declaration (never a released
-    one): those still calling for work, or (`finished`) those whose dossier went further. Soonest
-    due first, in the order of the partial index `assignment_expert_queue_idx` (one page read,
-    each row's dossier by its key): the cost of a page grows with the expert's own assignments
-    skipped on the way (for `finished`, those still in progress), never with the table."""
+    one), in one of `EXPERT_VIEWS`, matching the search `q` (on a pending assignment, only by
+    the service's and its editor's names: nothing else of the dossier is open yet).
+
+    The to-do — declarations to make, evaluations to give and sign on dossiers under
+    evaluation — is read soonest due first, in the order of the partial index
+    `assignment_expert_queue_idx` (one page read, each row's dossier by its key); so are the
+    signed ones and the whole list. The dossiers that went further are read the most recent
+    assignment first, in the order of `assignment_expert_recent_idx` (migration reviews
+    `assignment_changes`): that page skips only the expert's assignments still in progress, the
+    most recent ones, however long their history. The to-do skips, on its way, the expert's
+    assignments due earlier that are signed or finished: its cost grows with their own history,
+    never with the table."""
     signed = DomainEvaluation.objects.filter(dossier=OuterRef("dossier"), domain=OuterRef("domain"))
-    states = Q(dossier__state__in=EXPERT_ACTIVE_STATES)
-    return (
+    assignments = (
         expert_queue_assignments(user)
-        .filter(~states if finished else states)
         .select_related("dossier__service__organisation")
+        .defer("dossier__search_vector")
         .annotate(signed=Exists(signed))
-        .order_by(F("due_on").asc(nulls_last=True), "assigned_at", "pk")
     )
+    if q:
+        assignments = assignments.filter(
+            dossier_match(
+                q, prefix="dossier__", reference_if=Q(conflict_status=ConflictStatus.NONE)
+            )
+        )
+    soonest_due = (F("due_on").asc(nulls_last=True), "assigned_at", "pk")
+    if view == EXPERT_FINISHED:
+        return assignments.filter(dossier__state__in=EXPERT_FINISHED_STATES).order_by(
+            "-assigned_at", "-pk"
+        )
+    if view == EXPERT_ALL:
+        return assignments.order_by(*soonest_due)
+    active = assignments.filter(dossier__state__in=EXPERT_ACTIVE_STATES)
+    if view == EXPERT_SIGNED:
+        return active.filter(signed=True).order_by(*soonest_due)
+    return active.filter(signed=False).order_by(*soonest_due)
 
 
 @dataclass
@@ -206,6 +224,7 @@ class ExpertRow:
             self.assignment.due_on is not None
             and self.today > self.assignment.due_on
             and not self.assignment.signed
+            and self.assignment.dossier.state in EXPERT_ACTIVE_STATES
         )
 
     @property

@@ -1,5 +1,6 @@
 from .admissibility import IncompletenessItem
 from .assignment import Assignment, ConflictStatus, ExpertConflict
+from .assignment_change import AssignmentChange, AssignmentChangeKind
 from .commission import (
     AgendaItem,
     CommissionSession,
@@ -23,6 +24,8 @@ from .evaluation import (
 __all__ = [
     "AgendaItem",
     "Assignment",
+    "AssignmentChange",
+    "AssignmentChangeKind",
     "CommissionSession",
     "ComplementItem",
     "ComplementRequest",

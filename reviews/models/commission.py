@@ -1,4 +1,5 @@
-"""Commission sessions: members, the chair, and the agenda of evaluated dossiers."""
+"""Commission sessions: members, the chair, the agenda of evaluated dossiers and the votes (one of
+the four opinions, or an abstention)."""
 
 from decimal import Decimal
 
@@ -16,6 +17,20 @@ class VoteStatus(models.TextChoices):
     CLOSED = "closed", _("Vote clos")
 
 
+class Ballot(models.TextChoices):
+    """What a member may vote: one of the commission's four opinions, or an abstention (which
+    counts for the quorum, not for the majority: reviews/domain/commission.py:vote_result)."""
+
+    FAVORABLE = Opinion.FAVORABLE.value, Opinion.FAVORABLE.label
+    FAVORABLE_NON_SUSPENSIVE = (
+        Opinion.FAVORABLE_NON_SUSPENSIVE.value,
+        Opinion.FAVORABLE_NON_SUSPENSIVE.label,
+    )
+    FAVORABLE_SUSPENSIVE = Opinion.FAVORABLE_SUSPENSIVE.value, Opinion.FAVORABLE_SUSPENSIVE.label
+    UNFAVORABLE = Opinion.UNFAVORABLE.value, Opinion.UNFAVORABLE.label
+    ABSTENTION = "abstention", _("Abstention")
+
+
 class CommissionSession(models.Model):
     title = models.CharField(_("intitulé"), max_length=200)
     date = models.DateField(_("date"))
@@ -25,8 +40,8 @@ class CommissionSession(models.Model):
         decimal_places=2,
         default=Decimal("0.50"),
         help_text=_(
-            "Part des membres pouvant voter (sans conflit d'intérêts) qui doit avoir voté, "
-            "strictement : 0,50 = plus de la moitié."
+            "Part des membres pouvant voter (sans conflit d'intérêts) qui doit avoir pris part "
+            "au vote, abstentions comprises, strictement : 0,50 = plus de la moitié."
         ),
     )
 
@@ -114,6 +129,12 @@ class AgendaItem(models.Model):
         """The opinion the closed vote gave (with quorum), or "" when there is none yet."""
         return self.result if self.vote_is_closed and self.quorum_reached else ""
 
+    @property
+    def needs_new_round(self) -> bool:
+        """Closed without an opinion (no quorum, or every voice an abstention): the chair may
+        open a new round."""
+        return self.vote_is_closed and not self.voted_opinion
+
 
 class ItemConflict(models.Model):
     """A member's conflict of interest on one agenda item: they do not vote on it."""
@@ -133,11 +154,12 @@ class ItemConflict(models.Model):
 
 
 class Vote(models.Model):
-    """One member's vote on one item; it may change until the chair closes the vote."""
+    """One member's vote on one item (an opinion or an abstention); it may change until the chair
+    closes the vote."""
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
     member = models.ForeignKey(SessionMember, on_delete=models.PROTECT, related_name="votes")
-    opinion = models.CharField(_("vote"), max_length=32, choices=Opinion.choices)
+    opinion = models.CharField(_("vote"), max_length=32, choices=Ballot.choices)
     comment = models.TextField(_("commentaire"), blank=True)
     cast_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -152,6 +174,10 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.member} : {self.opinion}"
+
+    @property
+    def is_abstention(self) -> bool:
+        return self.opinion == Ballot.ABSTENTION
 
 
 class ReservationResponse(models.Model):

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import rules as r
@@ -115,7 +116,13 @@ def session_attendance(request, pk):
             form.add_domain_errors(exc)
         else:
             messages.success(
-                request, _("Présences enregistrées : %(n)s membre(s) présent(s).") % {"n": count}
+                request,
+                ngettext(
+                    "Présences enregistrées : %(n)s membre en séance.",
+                    "Présences enregistrées : %(n)s membres en séance.",
+                    count,
+                )
+                % {"n": count},
             )
             return redirect("reviews:commission-session", pk=session.pk)
     return _render_session(request, session, attendance_form=form, status=400)

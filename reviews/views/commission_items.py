@@ -1,10 +1,10 @@
 """One agenda item as the members of its session see it: the dossier's evaluation, conflicts of
-interest, the vote (opened and closed by the chair, cast and changed by each member); and the
-editor's answer to suspensive reservations."""
+interest, the vote (opened and closed by the chair after a confirmation page, cast and changed by
+each member, its counter kept up to date); and the editor's answer to suspensive reservations."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -63,18 +63,33 @@ def agenda_item(request, pk):
     return _render_item(request, _item(request, pk))
 
 
+#: The event a saved vote sends (HX-Trigger): the vote's counter, which listens to it
+#: (templates/reviews/commission/_vote_status.html), refreshes at once.
+VOTE_SAVED_EVENT = "vote-enregistre"
+
+
+def _counter_state(page) -> tuple[str, str]:
+    """What the counter shows, as the polling sends it back (query parameters n and c)."""
+    return str(page.participants), str(len(page.conflicts))
+
+
 @login_required
 @require_GET
 def agenda_item_status(request, pk):
-    """The vote's state line, polled by htmx until the vote is closed; when the state moved on
-    since the page was drawn, the whole page reloads (its forms change)."""
+    """The vote's counter, polled by htmx until the vote is closed (and asked again after each
+    vote): 204 when nothing changed since the fragment was drawn (nothing is swapped, so the live
+    region says nothing); when the vote's state moved on, the whole page reloads (its forms
+    change)."""
     item = _item(request, pk)
     if request.GET.get("vu", item.vote_status) != item.vote_status:
         response = HttpResponse()
         response["HX-Refresh"] = "true"
         return response
     page = item_page(item=item, user=request.user)
-    response = render(request, "reviews/commission/_vote_status.html", {"page": page})
+    if (request.GET.get("n"), request.GET.get("c")) == _counter_state(page):
+        response = HttpResponse(status=204)
+    else:
+        response = render(request, "reviews/commission/_vote_status.html", {"page": page})
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -100,30 +115,63 @@ def item_conflict_declare_view(request, pk):
     return _render_item(request, item, conflict_form=form, status=400)
 
 
+def _confirm_step(request, item, *, step, act):
+    """The chair's confirmation page of `step` ("open" or "close") on GET; on POST, `act()`.
+    Anyone but the chair gets 403; a step the vote's state no longer allows, the page saying
+    why (409)."""
+    page = item_page(item=item, user=request.user)
+    if not page.is_chair:
+        raise PermissionDenied(_("Seule la présidence de séance conduit le vote."))
+    possible = page.can_open if step == "open" else page.can_close
+    if request.method == "POST":
+        try:
+            act()
+        except ValidationError as exc:
+            return _refused(request, item, exc)
+        return None
+    return render(
+        request,
+        "reviews/commission/vote_confirm.html",
+        {"page": page, "step": step, "possible": possible},
+        status=200 if possible else 409,
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def vote_open_view(request, pk):
     item = _item(request, pk)
-    try:
-        vote_open(item=item, actor=request.user)
-    except ValidationError as exc:
-        return _refused(request, item, exc)
+    response = _confirm_step(
+        request, item, step="open", act=lambda: vote_open(item=item, actor=request.user)
+    )
+    if response is not None:
+        return response
     messages.success(request, _("Le vote est ouvert : les membres peuvent voter."))
     return redirect("reviews:agenda-item", pk=item.pk)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def vote_close_view(request, pk):
     item = _item(request, pk)
-    try:
-        item = vote_close(item=item, actor=request.user)
-    except ValidationError as exc:
-        return _refused(request, item, exc)
-    if item.quorum_reached:
-        messages.success(request, _("Le vote est clos : le quorum est atteint."))
-    else:
+    closed = {}
+
+    def close():
+        closed["item"] = vote_close(item=item, actor=request.user)
+
+    response = _confirm_step(request, item, step="close", act=close)
+    if response is not None:
+        return response
+    item = closed["item"]
+    if not item.quorum_reached:
         messages.warning(request, _("Le vote est clos sans que le quorum soit atteint."))
+    elif not item.result:
+        messages.warning(
+            request,
+            _("Le vote est clos : toutes les voix sont des abstentions, aucun avis n'en résulte."),
+        )
+    else:
+        messages.success(request, _("Le vote est clos : le quorum est atteint."))
     return redirect("reviews:agenda-item", pk=item.pk)
 
 
@@ -151,12 +199,15 @@ def vote_cast_view(request, pk):
             return redirect("reviews:agenda-item", pk=item.pk)
         return _render_item(request, item, vote_form=form, status=400)
     page = item_page(item=item, user=request.user)
-    return render(
+    response = render(
         request,
         "reviews/commission/_my_vote.html",
         {"page": page, "vote_form": _vote_form(page, None if saved else form), "saved": saved},
         status=200 if saved else 400,
     )
+    if saved:
+        response["HX-Trigger"] = VOTE_SAVED_EVENT
+    return response
 
 
 @login_required

@@ -165,7 +165,7 @@ def evidence_preview(request, pk, evidence_pk):
     the download (`applications:evidence-download`)."""
     dossier = visible_dossier(request, pk)
     evidence = get_object_or_404(
-        Evidence.objects.select_related("requirement"), dossier=dossier, pk=evidence_pk
+        Evidence.objects.select_related("requirement", "document"), dossier=dossier, pk=evidence_pk
     )
     if not may_see_evidence(request.user, dossier, evidence) or evidence.kind not in PREVIEWS:
         raise Http404

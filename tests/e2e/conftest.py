@@ -40,6 +40,14 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A French browser (Chromium says en-US by default): the portal answers in the language the
+    browser asks for (LocaleMiddleware), and the journeys read French. English journeys switch
+    with the header's selector (`switch_language`)."""
+    return {**browser_context_args, "locale": "fr-FR"}
+
+
 @pytest.fixture(scope="package")
 def live_server(request, collected_static):
     """pytest-django's live server, with static files served as in production.
@@ -179,3 +187,17 @@ def login(page, live_server, email, totp=False, password=DEMO_PASSWORD, check_ac
         # The form's other submit button ("Annuler") belongs to the logout form (form=…).
         code_form.locator("button[type=submit]:not([form])").click()
     page.wait_for_url(f"{live_server.url}/")
+
+
+def switch_language(page, code="en"):
+    """Choose a language with the header's selector (DSFR's fr-translate: a POST form to
+    set_language), as a person does; the choice is a cookie, kept for the rest of the journey.
+    Without JavaScript the choices show at once (no menu to open)."""
+    header = page.locator(".fr-header__tools")
+    opener = header.locator(".fr-translate__btn")
+    if opener.is_visible() and opener.get_attribute("aria-expanded") != "true":
+        opener.click()
+    with page.expect_navigation():
+        header.locator(f'.fr-translate__language[lang="{code}"]').click()
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("lang") == code, f"still not in {code}: {page.url}"

@@ -64,7 +64,7 @@ def test_visitor_filters_searches_and_downloads_the_decision(
     page.get_by_role("link", name="NuitCalme").click()
     expect(page.locator("h1")).to_have_text("NuitCalme")
     expect(page.locator("#referencement")).to_contain_text(f"décision n° {nuit.decision.number}")
-    expect(page.locator("#referencement")).to_contain_text("Prochain renouvellement")
+    expect(page.locator("#referencement")).to_contain_text("Référencé jusqu’au")
     assert_no_axe_violations(page)
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Télécharger la décision")).click()

@@ -37,6 +37,8 @@ def _sign_up_and_confirm(page, live_server):
     page.goto(f"{live_server.url}/comptes/signup/")
     assert_no_axe_violations(page)
     form = page.locator("form").filter(has=page.locator("input[name=password1]"))
+    form.locator("input[name=first_name]").fill("Camille")
+    form.locator("input[name=last_name]").fill("Durand")
     form.locator("input[name=email]").fill(EMAIL)
     form.locator("input[name=password1]").fill(PASSWORD)
     form.locator("input[name=password2]").fill(PASSWORD)
@@ -149,7 +151,7 @@ def _answer(page, code, dossier, *, failed_upload, check_accessibility=False):
             upload.set_input_files(
                 {"name": "capture.pdf", "mimeType": "application/pdf", "buffer": PNG_BYTES}
             )
-            block.get_by_role("button", name="Déposer le fichier").click()
+            block.get_by_role("button", name="Déposer les fichiers").click()
             refused = (
                 "Le fichier « capture.pdf » est en réalité une image PNG : renommez-le ou "
                 "déposez le bon fichier."
@@ -166,7 +168,7 @@ def _answer(page, code, dossier, *, failed_upload, check_accessibility=False):
             summary.get_by_role("link", name=f"Choisir un autre fichier pour {code}").click()
             expect(upload).to_be_focused()
         upload.set_input_files(_pdf())
-        block.get_by_role("button", name="Déposer le fichier").click()
+        block.get_by_role("button", name="Déposer les fichiers").click()
         expect(
             page.get_by_text(f"Pièce « preuve.pdf » ajoutée à l'exigence {code}.")
         ).to_be_visible()

@@ -43,7 +43,7 @@ def _instructor_assigns_and_starts(page, live_server):
         section = page.get_by_role("region", name=domain, exact=True)
         section.locator("select").select_option(label=person)
         section.get_by_role("button", name=f"Affecter — {domain}").click()
-        expect(page.get_by_role("status").first).to_contain_text("est affecté(e)")
+        expect(page.get_by_role("status").first).to_contain_text("Affectation enregistrée")
     for person in EXPERTS.values():
         expect(page.get_by_text(person, exact=False).first).to_be_visible()
     assert_no_axe_violations(page)

@@ -5,11 +5,13 @@ from pathlib import Path
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.utils import timezone
 
 from applications.domain.applicability import applicable_domains, applicable_requirements
+from applications.domain.documents import evidence_add
 from applications.domain.dossiers import dossier_create
-from applications.domain.questionnaire import answer_save, evidence_add
+from applications.domain.questionnaire import answer_save
 from applications.enums import DecisionOutcome, DossierState, Opinion
 from applications.models import Dossier, Orientation, Service
 from applications.referential.loader import load_referential
@@ -107,9 +109,11 @@ class Cast:
             )
 
     def vote(self, dossier, opinion):
-        """The chair opens the vote, both members vote `opinion`, the chair closes it."""
+        """The chair opens the vote (before the session's day, which is a week ahead: as
+        COMMISSION_VOTES_OPEN_EARLY allows), both members vote `opinion`, the chair closes it."""
         item = current_agenda_item(dossier)
-        vote_open(item=item, actor=self.chair)
+        with override_settings(COMMISSION_VOTES_OPEN_EARLY=True):
+            vote_open(item=item, actor=self.chair)
         for person in (self.chair, self.member):
             vote_cast(item=item, actor=person, opinion=opinion, comment="Motivé.")
         vote_close(item=item, actor=self.chair)

@@ -103,7 +103,7 @@ def test_only_pages_that_opted_in_and_succeeded_are_kept(app):
     assert _queries(app, "/catalogue/services/absent/")[3] > 0  # a 404 is not kept
     _queries(app, "/")
     assert _queries(app, "/")[3] >= 0  # the home page is not under a public prefix
-    assert not any(key[1] == "/" for key in app.store._items)
+    assert not any(key[2] == "/" for key in app.store._items)  # (generation, language, path…)
 
 
 def test_nothing_is_served_from_memory_while_redis_is_down(app, settings):

@@ -135,13 +135,13 @@ def test_uncleared_expert_finds_the_dossier_in_none_of_their_lists(client, kind)
     Assignment.objects.filter(dossier=finished, domain=OTHER).update(expert=person)
     client.force_login(person)
 
-    home = text(client.get(reverse("home")))
+    # Every assignment of theirs (their home shows their to-do first).
+    home = text(client.get(reverse("home") + "?etat-expert=toutes"))
     queue = client.get(reverse("reviews:expert-queue"))
     done = text(client.get(reverse("reviews:expert-queue") + "?vue=terminees"))
 
     assert finished.reference in home  # the list works…
     assert dossier.reference not in home  # …without the uncleared dossier
-    assert dossier.service.name not in home
     assert dossier.service.name not in done
     assert dossier.pk not in set(
         dossier_ids_cleared_for(person).values_list("dossier_id", flat=True)
@@ -153,7 +153,10 @@ def test_uncleared_expert_finds_the_dossier_in_none_of_their_lists(client, kind)
         assert dossier.reference not in text(queue)
         assert evaluation_url(dossier, DOMAIN) not in queue.content.decode()
         assert str(S(dossier.state).label) not in text(queue)
+        # The home's section is the same list: the declaration, not the dossier.
+        assert f'href="{declare}"' in client.get(reverse("home")).content.decode()
     else:
+        assert dossier.service.name not in home
         assert dossier.service.name not in text(queue)
 
 

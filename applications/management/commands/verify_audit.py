@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from applications.domain.audit import verify_audit_chains
 
@@ -16,9 +17,10 @@ class Command(BaseCommand):
             raise CommandError(result.broken)
         if result.protection is not None:
             raise CommandError(result.protection)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Journal intègre : {result.rows} entrée(s) vérifiée(s) sur "
-                f"{result.dossiers} dossier(s)."
-            )
-        )
+        rows = ngettext("%(n)d entrée vérifiée", "%(n)d entrées vérifiées", result.rows) % {
+            "n": result.rows
+        }
+        dossiers = ngettext("%(n)d dossier", "%(n)d dossiers", result.dossiers) % {
+            "n": result.dossiers
+        }
+        self.stdout.write(self.style.SUCCESS(f"Journal intègre : {rows} sur {dossiers}."))

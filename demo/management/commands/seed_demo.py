@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from demo.seed import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_TOTP_SECRET, seed_demo
 
@@ -26,17 +27,17 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Refus : DEBUG est désactivé (environnement de production ?). "
-                "Relancez avec --force si vous êtes certain de vouloir des données "
-                "de démonstration."
+                "Relancez avec --force pour charger quand même les données de démonstration."
             )
         result = seed_demo(catalogue=catalogue)
-        self.stdout.write(
-            self.style.SUCCESS(
-                "Données de démonstration prêtes "
-                f"({result['dossiers_created']} dossier(s) créé(s))."
-            )
-        )
-        self.stdout.write(f"Catalogue public : {result['published']} service(s) publié(s).")
+        created = ngettext(
+            "%(n)d dossier créé", "%(n)d dossiers créés", result["dossiers_created"]
+        ) % {"n": result["dossiers_created"]}
+        published = ngettext(
+            "%(n)d service publié", "%(n)d services publiés", result["published"]
+        ) % {"n": result["published"]}
+        self.stdout.write(self.style.SUCCESS(f"Données de démonstration prêtes ({created})."))
+        self.stdout.write(f"Catalogue public : {published}.")
         self.stdout.write(f"Mot de passe commun : {DEMO_PASSWORD}")
         self.stdout.write(f"Secret TOTP des comptes de l'équipe : {DEMO_TOTP_SECRET}")
         for email, *_rest in DEMO_PEOPLE:

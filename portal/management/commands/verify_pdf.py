@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from portal.signing import SignatureReport, UnreadablePdf, verify_pdf
 
@@ -42,10 +43,12 @@ class Command(BaseCommand):
             self.stdout.write(_describe(index, report))
         failed = [report.field_name for report in reports if not report.ok]
         if failed:
-            raise CommandError(
-                "Signature(s) non vérifiée(s) : " + ", ".join(failed) + ".", returncode=NOT_OK
-            )
-        self.stdout.write(self.style.SUCCESS(f"{len(reports)} signature(s) vérifiée(s)."))
+            label = ngettext("Signature non vérifiée", "Signatures non vérifiées", len(failed))
+            raise CommandError(f"{label} : {', '.join(failed)}.", returncode=NOT_OK)
+        verified = ngettext(
+            "%(n)d signature vérifiée.", "%(n)d signatures vérifiées.", len(reports)
+        ) % {"n": len(reports)}
+        self.stdout.write(self.style.SUCCESS(verified))
 
 
 def _describe(index: int, report: SignatureReport) -> str:

@@ -44,7 +44,7 @@ def test_an_intact_log_passes_and_exits_zero(capsys):
     call_command("verify_audit")
     out = capsys.readouterr().out
     assert "Journal intègre" in out
-    assert "2 dossier(s)" in out
+    assert "sur 2 dossiers." in out
 
 
 def test_a_break_exits_with_a_non_zero_status(capsys):
@@ -73,7 +73,7 @@ def test_deleted_middle_row_is_named():
         execute(f"DELETE FROM {LOG} WHERE id = %s", [victim.pk])
     message = broken_message()
     assert f"dossier {dossier.reference} (rang 3" in message
-    assert "rang 3 au lieu de 2 : entrée(s) effacée(s)" in message
+    assert "rang 3 au lieu de 2 : 1 entrée effacée avant" in message
 
 
 def test_deleted_first_row_is_named():
@@ -221,6 +221,6 @@ def test_outside_a_transaction_the_check_reads_one_snapshot(capsys):
     show the dossier's new state with its old log (or the reverse)."""
     dossier, _cast = dossier_in_state(DossierState.SUBMITTED)
     call_command("verify_audit")
-    assert "Journal intègre : 2 entrée(s) vérifiée(s) sur 1 dossier(s)." in capsys.readouterr().out
+    assert "Journal intègre : 2 entrées vérifiées sur 1 dossier." in capsys.readouterr().out
     set_state(dossier, DossierState.PUBLISHED)
     assert dossier.reference in broken_message()

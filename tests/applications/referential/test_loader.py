@@ -177,7 +177,7 @@ def test_diff_page_lists_added_removed_and_changed(client, tmp_path):
     response = client.get(reverse("referential-versions"), {"old": "T1", "new": "T2"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "1 ajoutée(s), 1 retirée(s), 1 modifiée(s), 5 inchangée(s)." in html
+    assert "1 ajoutée, 1 retirée, 1 modifiée, 5 inchangées." in html
     assert "RGPD-FIN-02" in html and "RGPD-FIN-01" in html
     assert "<del>Une déclaration d&#x27;accessibilité est publiée.</del>" in html
 

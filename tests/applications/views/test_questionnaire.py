@@ -334,7 +334,8 @@ def test_page_and_fragment_queries_do_not_grow_with_the_requirements(client):
     assert first[0] == first[1] <= 12
     # What applies is read once per referential version (and facts): not again.
     assert again[0] == again[1] < first[0]
-    assert opened[0] == opened[1] == again[0] + 2
+    # The open requirement: its answer, its files and the library's other documents.
+    assert opened[0] == opened[1] == again[0] + 3
     assert fragment[0] == fragment[1] <= 10
 
 
@@ -355,3 +356,97 @@ def test_reloaded_referential_or_new_facts_are_read_afresh(client, tmp_path):
     path.write_text(changed)
     assert load_referential(path).outcome == "updated"
     assert "Plan de réversibilité et de sortie" in client.get(url).content.decode()
+
+
+# --- During complements: the questions shown, the other requirements locked --------------------
+
+
+def _complements(*codes):
+    """A dossier whose evaluation asked a question on each of `codes` (the instructor's)."""
+    from reviews.domain.complements import complements_request
+
+    dossier, cast = dossier_in_state(S.UNDER_EVALUATION)
+    version = dossier.referential_version
+    dossier = complements_request(
+        dossier=dossier,
+        actor=cast.instructor,
+        items=[
+            (Requirement.objects.get(version=version, code=code), f"Question sur {code} ?")
+            for code in codes
+        ],
+    )
+    assert dossier.state == S.COMPLEMENTS_REQUESTED
+    return dossier, cast
+
+
+def test_during_complements_the_page_lists_the_questions_and_locks_the_others(client):
+    dossier, cast = _complements("ETH-ACC-01", "RGPD-FIN-01")
+    client.force_login(cast.editor)
+
+    html = client.get(_page_url(dossier, "ethics")).content.decode()
+
+    # At the top, every question of the request, the other domains' included, with its link.
+    top = re.search(r'<div class="fr-callout[^"]*" id="complements-demandes">.*?</div>', html, re.S)
+    top = _text(top.group(0))
+    assert "Compléments demandés : 2 exigences à compléter" in top
+    assert "ETH-ACC-01 — Déclaration d'accessibilité : Question sur ETH-ACC-01 ?" in top
+    assert "RGPD-FIN-01 — Registre des traitements : Question sur RGPD-FIN-01 ?" in top
+    link = _page_url(dossier, "rgpd", exigence="RGPD-FIN-01") + "#exigence-RGPD-FIN-01"
+    assert f'href="{link}"' in html
+    assert "Seules les exigences visées par la demande de compléments" in _text(html)
+    # Next to the requirement asked about: its question, seen collapsed, and its form offered.
+    asked = _text(_details(html, "ETH-ACC-01"))
+    assert "À compléter" in asked and "Question posée : Question sur ETH-ACC-01 ?" in asked
+    assert "Répondre à l'exigence ETH-ACC-01" in asked
+    # The side menu counts what is asked in each domain.
+    assert "1 exigence à compléter" in _text(html)
+
+    doctrine = client.get(_page_url(dossier, "doctrine")).content.decode()
+    locked = _text(_details(doctrine, "DOC-HDS-02"))
+    assert "Verrouillée" in locked and "Question posée" not in locked
+    assert "Voir la réponse à l'exigence DOC-HDS-02" in locked
+
+
+def test_a_locked_requirement_opens_read_only_with_the_reason(client):
+    dossier, cast = _complements("ETH-ACC-01")
+    client.force_login(cast.editor)
+
+    locked = client.get(_requirement_url(dossier, "RGPD-FIN-01"), **HX).content.decode()
+    assert "<form" not in locked and 'name="justification"' not in locked
+    assert "Verrouillée : la demande de compléments ne porte pas sur cette exigence." in _text(
+        locked
+    )
+    opened = client.get(_page_url(dossier, "rgpd", exigence="RGPD-FIN-01")).content.decode()
+    assert "<form" not in _details(opened, "RGPD-FIN-01")
+
+    asked = client.get(_requirement_url(dossier, "ETH-ACC-01"), **HX).content.decode()
+    assert 'id="justification-ETH-ACC-01"' in asked and 'id="fichier-ETH-ACC-01"' in asked
+    assert "Verrouillée" not in asked
+
+    url = reverse("applications:answer-update", args=[dossier.pk, "RGPD-FIN-01"])
+    data = {"status": "non_compliant", "justification": "x", "free_text": "", "version": 1}
+    with assert_nothing_changed(dossier, tables=(Answer,)):
+        assert client.post(url, data, **HX).status_code == 403
+
+
+def test_others_see_the_questions_but_nothing_locked_for_them(client):
+    dossier, cast = _complements("ETH-ACC-01")
+    client.force_login(cast.instructor)
+    html = client.get(_page_url(dossier, "rgpd")).content.decode()
+    assert "Compléments demandés : 1 exigence à compléter" in _text(html)
+    assert "Verrouillée" not in html
+    assert "transmettez-les depuis la page du dossier" not in _text(html)
+    assert "Voir la réponse à l'exigence RGPD-FIN-01" in _text(html)
+
+
+def test_complements_page_reads_one_query_more_and_no_more_per_question(client):
+    one, cast = _complements("ETH-ACC-01")
+    client.force_login(cast.editor)
+    _queries(client, _page_url(one, "ethics"))  # the applicability, read once per process
+    asked_once = _queries(client, _page_url(one, "ethics"))
+    two, cast_two = _complements("ETH-ACC-01", "RGPD-FIN-01")
+    client.force_login(cast_two.editor)
+    _queries(client, _page_url(two, "ethics"))
+    assert _queries(client, _page_url(two, "ethics")) == asked_once
+    fragment = _queries(client, _requirement_url(two, "ETH-ACC-01"), **HX)
+    assert fragment <= 11

@@ -283,8 +283,9 @@ def test_conditional_get_and_invalidation_through_the_public_cache(
     assert status.startswith("200")
     assert hit_body == body and hit_headers["etag"] == etag
     assert status_304.startswith("304") and body_304 == b""
-    # The list twice and the 304 from memory: only the detail's first request reached Django.
-    assert len(queries) == 1
+    # The list twice and the 304 from memory: only the detail's first request reached Django
+    # (the service, its history).
+    assert len(queries) == 2
 
     with django_capture_on_commit_callbacks(execute=True):
         publication.dossier_suspend(dossier=dossier, actor=cast.admin, comment="Audit en cours.")
@@ -387,8 +388,8 @@ def test_the_list_costs_the_same_queries_for_one_service_or_five(client, catalog
         assert client.get(f"{LIST}?q=carnet").json()["count"] == 1
     with CaptureQueriesContext(connection) as five:
         assert client.get(LIST).json()["count"] == 5
-    # The catalogue's last change, the count, the page.
-    assert len(one) == len(five) == 3
+    # The catalogue's last change, the count, the page, the page's history events.
+    assert len(one) == len(five) == 4
 
 
 def test_other_api_addresses(client, catalogue):

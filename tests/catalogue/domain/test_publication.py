@@ -97,11 +97,11 @@ def test_a_failed_transition_leaves_the_listing_as_it_was():
 @pytest.mark.parametrize(
     ("signed", "due"),
     [
-        ("2026-06-15 10:00 +02:00", date(2031, 6, 15)),
+        ("2026-06-15 10:00 +02:00", date(2031, 6, 14)),
         ("2028-02-29 23:30 +01:00", date(2033, 2, 28)),
     ],
 )
-def test_renewal_due_is_the_convention_start_plus_the_duration(settings, signed, due):
+def test_renewal_due_is_the_last_day_of_the_convention_s_duration(settings, signed, due):
     settings.CONVENTION_DURATION_YEARS = 5
     dossier, cast = dossier_in_state(S.REFERENCED)
     with time_machine.travel(signed, tick=False):

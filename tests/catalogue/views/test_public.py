@@ -147,7 +147,7 @@ def test_detail_page_states_the_referencing(client, catalogue):
     decision = base.decision
     assert f"décision n° {decision.number}" in body
     assert f"version {base.referential_version} du référentiel" in body
-    assert "Prochain renouvellement au plus tard le" in body
+    assert f"Référencé jusqu’au {base.renewal_due.day} " in body
     assert "Partiellement conforme" in body
     assert f'<link rel="canonical" href="http://testserver/catalogue/services/{base.slug}/">' in (
         body.replace("http://127.0.0.1:8000", "http://testserver")

@@ -1,5 +1,8 @@
 """The ministry's decision: motives rules, the signed snapshot, and the decision form."""
 
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -8,7 +11,11 @@ from applications.domain.exceptions import TransitionForbidden, TransitionInvali
 from applications.enums import DecisionOutcome as Outcome
 from applications.enums import DossierState, Opinion
 from applications.models import TransitionLog
-from decisions.domain.services import DEFAULT_SIGNATORY_TITLE, dossier_decide
+from decisions.domain.services import (
+    DEFAULT_SIGNATORY_TITLE,
+    decision_outcomes_allowed,
+    dossier_decide,
+)
 from decisions.models import Decision, DecisionCounter, PdfStatus
 from tests.assertions import assert_nothing_changed
 from tests.decisions.helpers import MOTIVES, decided
@@ -141,6 +148,25 @@ def test_decide_queues_the_pdf_after_commit_only(django_capture_on_commit_callba
     assert "decision_dispatch" in names
 
 
+@pytest.mark.parametrize(
+    ("state", "allowed"),
+    [
+        (S.OPINION_FAVORABLE, [Outcome.REFERENCED, Outcome.REFUSED]),
+        (S.OPINION_RESERVED, [Outcome.REFUSED]),
+        (S.OPINION_UNFAVORABLE, [Outcome.REFUSED]),
+        (S.IN_COMMISSION, []),
+        (S.REFERENCED, []),
+    ],
+)
+def test_outcomes_allowed_are_those_the_decide_transition_accepts(state, allowed):
+    dossier, _cast = dossier_in_state(state)
+    before = dossier.decision_outcome
+    with assert_nothing_changed(dossier):
+        assert decision_outcomes_allowed(dossier) == allowed
+    # The instance itself is untouched too (the transition's body ran on copies).
+    assert (dossier.state, dossier.decision_outcome) == (state, before)
+
+
 # -- the decision form ---------------------------------------------------------------------------
 
 
@@ -164,7 +190,9 @@ def test_decision_form_refusal_without_motives_shows_the_error(client):
             _decide_url(dossier), {"transition-outcome": Outcome.REFUSED, "transition-motives": ""}
         )
     assert response.status_code == 400
-    assert "Indiquez les motifs du refus." in response.content.decode()
+    assert "Les motifs d&#x27;un refus sont obligatoires : indiquez-les." in (
+        response.content.decode()
+    )
 
 
 def test_decision_form_records_the_decision_and_its_motives(client):
@@ -185,3 +213,58 @@ def test_decision_form_records_the_decision_and_its_motives(client):
     content = page.content.decode()
     assert decision.number in content
     assert "Document en cours de génération" in content
+
+
+def _outcome_options(response) -> list[tuple[str, str]]:
+    """(value, label) of the outcome select's options, in order."""
+    select = re.search(
+        r'<select name="transition-outcome".*?</select>', response.content.decode(), re.S
+    )
+    assert select, "no outcome select"
+    return [
+        (value, unescape(label.strip()))
+        for value, label in re.findall(r'<option value="([^"]*)"[^>]*>(.*?)</option>', select[0])
+    ]
+
+
+def _selected(response) -> list[str]:
+    select = re.search(
+        r'<select name="transition-outcome".*?</select>', response.content.decode(), re.S
+    )
+    return re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', select[0])
+
+
+def test_decision_form_has_no_default_and_offers_both_outcomes_after_a_favorable_opinion(client):
+    dossier, cast = dossier_in_state(S.OPINION_FAVORABLE)
+    client.force_login(cast.ministry)
+    page = client.get(_decide_url(dossier))
+    assert _outcome_options(page) == [
+        ("", "— Choisir —"),
+        ("referenced", "Référencé"),
+        ("refused", "Refusé"),
+    ]
+    assert _selected(page) in ([], [""])  # nothing chosen in advance
+    with nothing_decided(dossier):
+        response = client.post(_decide_url(dossier), {"transition-outcome": ""})
+    assert response.status_code == 400
+    assert "Choisissez la décision : référencer le service ou le refuser." in (
+        unescape(response.content.decode())
+    )
+
+
+@pytest.mark.parametrize("state", [S.OPINION_RESERVED, S.OPINION_UNFAVORABLE])
+def test_decision_form_offers_only_the_refusal_after_another_opinion(client, state):
+    dossier, cast = dossier_in_state(state)
+    client.force_login(cast.ministry)
+    page = client.get(_decide_url(dossier))
+    assert _outcome_options(page) == [("", "— Choisir —"), ("refused", "Refusé")]
+    assert "seul le refus est possible" in unescape(page.content.decode())
+    with nothing_decided(dossier):
+        response = client.post(
+            _decide_url(dossier),
+            {"transition-outcome": Outcome.REFERENCED, "transition-motives": MOTIVES},
+        )
+    assert response.status_code == 400
+    assert "Cette décision n'est pas possible après l'avis de la commission" in unescape(
+        response.content.decode()
+    )

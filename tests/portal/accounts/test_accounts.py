@@ -14,6 +14,8 @@ def test_signup_creates_an_editor_who_must_verify_the_address(client):
     response = client.post(
         reverse("account_signup"),
         {
+            "first_name": "Camille",
+            "last_name": "Durand",
             "email": "nouvel.editeur@exemple.test",
             "password1": "un-mot-de-passe-solide-42",
             "password2": "un-mot-de-passe-solide-42",

@@ -51,7 +51,7 @@ def test_countersigned_document_is_verified(tmp_path):
         "valide : oui",
         "certificat de confiance : oui",
         "couvre tout le document : oui",
-        "2 signature(s) vérifiée(s).",
+        "2 signatures vérifiées.",
     ]:
         assert expected in out, expected
     assert "date déclarée : " in out and "date déclarée : inconnue" not in out

@@ -34,6 +34,11 @@ def _transition():
     return {"dossier": dossier, "actor": cast.editor, "log": log}, f"Dossier {dossier.reference}"
 
 
+def _filed():
+    context, _shown = _transition()
+    return context, f"dossier {context['dossier'].reference} déposé"
+
+
 def _decision_ready():
     from tests.decisions.helpers import decided
 
@@ -44,6 +49,25 @@ def _decision_ready():
 def _assignment():
     dossier, _cast = dossier_in_state(S.UNDER_EVALUATION)
     return Assignment.objects.filter(dossier=dossier).first()
+
+
+def _assignment_changed():
+    from datetime import date
+
+    from reviews.models import AssignmentChange
+
+    assignment = _assignment()
+    change = AssignmentChange(
+        assignment=assignment,
+        dossier=assignment.dossier,
+        domain=assignment.domain,
+        kind="due_date",
+        previous_expert=assignment.expert,
+        new_due_on=date(2030, 1, 15),
+        reason="Disponibilité de l'expert.",
+    )
+    context = {"actor": assignment.assigned_by, "assignment": assignment, "change": change}
+    return context, assignment.dossier.service.name
 
 
 def _conflict_declared():
@@ -96,9 +120,63 @@ def _convention(step):
     return example
 
 
+def _expiry(event):
+    def example():
+        from datetime import date
+
+        from tests.catalogue.helpers import published
+
+        dossier, _cast, listing = published()
+        context = {"dossier": dossier, "listing": listing, "expires_on": date(2029, 3, 9)}
+        if event == "reminder":
+            context["months_before"] = 3
+        else:
+            context.update(grace_until=date(2029, 9, 9), renewal=dossier)
+        return context, listing.card.name
+
+    return example
+
+
+def _report(step):
+    def example():
+        from catalogue.domain import controls, reports
+        from tests.catalogue.helpers import published
+        from tests.catalogue.report_tools import report_on
+
+        dossier, cast, listing = published()
+        report = reports.report_send_to_editor(
+            report=report_on(listing), actor=cast.instructor, question="Précisez."
+        )
+        if step == "requested":
+            return {"dossier": dossier, "actor": cast.instructor, "report": report}, "Signalement"
+        report = reports.report_answer(report=report, actor=cast.editor, answer="Voilà.")
+        if step == "answered":
+            context = {"dossier": dossier, "actor": cast.editor, "report": report}
+            return context, f"Signalement n° {report.pk}"
+        control = controls.control_open(report=report, actor=cast.instructor)
+        requirement = controls.control_requirements(control)[0]
+        controls.finding_record(
+            control=control,
+            actor=cast.instructor,
+            requirement_id=requirement.pk,
+            verdict="non_compliant",
+            text="Manquement.",
+        )
+        control = controls.control_conclude(
+            control=control, actor=cast.instructor, conclusion="Grave.", proposes_suspension=True
+        )
+        context = {"dossier": dossier, "actor": cast.instructor, "control": control}
+        return context, "Suspension proposée"
+
+    return example
+
+
 #: One way to raise each registered event, and a text its subject must show.
 EXAMPLES = {
+    "assignment_withdrawn": _assignment_changed,
+    "assignment_due_date_changed": _assignment_changed,
     "dossier_transition": _transition,
+    "dossier_filed": _filed,
     "decision_ready": _decision_ready,
     "conflict_declared": _conflict_declared,
     "assignment_declaration_expected": _declaration_expected,
@@ -109,6 +187,11 @@ EXAMPLES = {
     "convention_ready": _convention("drawn_up"),
     "convention_accepted": _convention("accepted"),
     "convention_signed": _convention("signed"),
+    "referencing_expiry_reminder": _expiry("reminder"),
+    "referencing_expiry_grace": _expiry("grace"),
+    "report_answer_requested": _report("requested"),
+    "report_answered": _report("answered"),
+    "report_suspension_proposed": _report("proposed"),
 }
 
 
@@ -157,8 +240,10 @@ def test_event_queues_one_outbox_row_per_recipient(event, django_capture_on_comm
 
 
 def test_actor_is_not_told_of_their_own_act():
-    context, _shown = _transition()
-    dossier, actor = context["dossier"], context["actor"]
+    dossier, cast = dossier_in_state(S.WITHDRAWN)
+    log = TransitionLog.objects.filter(dossier=dossier).order_by("-seq").first()
+    context = {"dossier": dossier, "actor": cast.editor, "log": log}
+    actor = cast.editor
     colleague = editor(dossier.service.organisation)
 
     told = notification_recipients("dossier_transition", **context)

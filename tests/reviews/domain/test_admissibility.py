@@ -69,7 +69,8 @@ def test_instructor_declares_incomplete_with_one_line_per_reason(client):
         (accessibility, "La déclaration jointe est illisible.", log),
         (None, "Le nom du service diffère entre les pièces.", log),
     ]
-    mail = OutboxMessage.objects.get(to=cast.editor.email)
+    # The editor's latest mail (the first one acknowledged the filing).
+    mail = OutboxMessage.objects.filter(to=cast.editor.email).latest("pk")
     assert "ETH-ACC-01 — La déclaration jointe est illisible." in mail.body
 
     client.force_login(cast.editor)
@@ -83,7 +84,7 @@ def test_instructor_declares_incomplete_with_one_line_per_reason(client):
     ("lines", "message"),
     [
         ((), "Indiquez au moins un motif d'incomplétude."),
-        ((("ACC", ""),), "Ce champ est obligatoire."),
+        ((("ACC", ""),), "Rédigez le motif, ou laissez la ligne entièrement vide."),
         ((("999999", "Motif."),), "Sélectionnez un choix valide."),
     ],
 )

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from applications.enums import DossierState
-from applications.models import Answer, Evidence
+from applications.models import Answer, Document, Evidence
 from reviews.models import DomainEvaluation, Verdict
 from tests.assertions import assert_nothing_changed
 from tests.factories import OrganisationFactory, editor, expert
@@ -127,9 +127,8 @@ def test_preview_and_download_of_another_domain_are_404_for_an_expert(client, ev
 
 def test_preview_is_only_for_pdf_and_images(client, evaluating):
     dossier, cast = evaluating
-    sheet = Evidence(
+    document = Document(
         dossier=dossier,
-        requirement=requirement(dossier, "ETH-ACC-01"),
         name="tableau.xlsx",
         kind="xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -137,7 +136,13 @@ def test_preview_is_only_for_pdf_and_images(client, evaluating):
         sha256="0" * 64,
         uploaded_by=cast.editor,
     )
-    sheet.file.save("tableau.xlsx", ContentFile(b"PK\x03\x04"), save=True)
+    document.file.save("tableau.xlsx", ContentFile(b"PK\x03\x04"), save=True)
+    sheet = Evidence.objects.create(
+        dossier=dossier,
+        document=document,
+        requirement=requirement(dossier, "ETH-ACC-01"),
+        attached_by=cast.editor,
+    )
     client.force_login(cast.experts["ethics"])
     assert client.get(_preview_url(dossier, sheet)).status_code == 404
 
@@ -204,7 +209,7 @@ def test_signing_needs_every_verdict_then_freezes_the_domain(client, evaluating)
     with assert_nothing_changed(dossier, tables=(DomainEvaluation,)):
         early = client.post(_sign_url(dossier, "ethics"), sign)
     assert early.status_code == 400
-    assert "Impossible de signer : 1 exigence(s) du domaine sans avis." in text(early)
+    assert "Impossible de signer : 1 exigence du domaine est sans avis." in text(early)
 
     client.post(verdict_url(dossier, "ethics", "ETH-ACC-01"), {"verdict": "compliant"})
     missing = client.post(_sign_url(dossier, "ethics"), {"conclusion": "favorable"})

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from applications.domain.pagination import COUNT_HORIZON
 from applications.enums import DossierState
-from reviews.domain.queues import expert_queue, instructor_queue, instructor_queue_tabs
+from applications.models import Dossier
+from reviews.domain.queues import (
+    EXPERT_FINISHED,
+    EXPERT_FINISHED_STATES,
+    expert_queue,
+    instructor_queue,
+    instructor_queue_tabs,
+)
 from reviews.models import Assignment
 from tests.explain import (
     ROWS,
@@ -113,3 +120,47 @@ def test_expert_queue_reads_its_partial_index_in_its_order(instructor):
     assert "assignment_expert_queue_idx" not in without
     assert "Sort" in without.split("SubPlan")[0], without
     assert len(list(page)) == PAGE
+
+
+def test_expert_finished_view_reads_the_recent_index_in_its_order(instructor):
+    """« Dossiers passés à l'étape suivante », the most recent assignment first: one page read
+    from `assignment_expert_recent_idx` (migration reviews `assignment_changes`)."""
+    person = expert("ethics")
+    dossiers = many_dossiers(organisation=OrganisationFactory(), created_by=instructor)
+    _assign(person, dossiers[::2])
+    _assign(expert("ethics"), dossiers[1::2])
+    page = expert_queue(person, view=EXPERT_FINISHED)[:PAGE]
+
+    with_index = plan(page)
+    with without_index("assignment_expert_recent_idx"):
+        without = plan(page)
+
+    assert _reads_in_order(with_index, "assignment_expert_recent_idx"), with_index
+    assert "assignment_expert_recent_idx" not in without, without
+    rows = list(page)
+    assert len(rows) == PAGE
+    assert all(row.dossier.state in EXPERT_FINISHED_STATES for row in rows)
+    assert [row.assigned_at for row in rows] == sorted((r.assigned_at for r in rows), reverse=True)
+
+
+def test_instructor_to_do_reads_each_state_from_the_queue_index(instructor):
+    """The home's « Dossiers à instruire »: each state of the to-do read in the order of
+    `dossier_queue_idx` and stopped after a page, whatever the conditions (one UNION ALL)."""
+    from applications.domain.dossier_lists import deadline_page
+    from reviews.domain.todo import instructor_list
+
+    many_dossiers(organisation=OrganisationFactory(), created_by=instructor)
+    branches = instructor_list(instructor).branches
+
+    def merge_sql():
+        with CaptureQueriesContext(connection) as captured:
+            deadline_page(Dossier.objects.all(), branches, number=1, per_page=PAGE)
+        (sql,) = [q["sql"] for q in captured if "UNION ALL" in q["sql"]]
+        return sql
+
+    text = sql_plan(merge_sql())
+    main = text.split("SubPlan")[0]
+    scans = re.findall(r"Index (?:Only )?Scan using dossier_queue_idx", text)
+    assert len(scans) == len(branches), text
+    assert "Seq Scan on applications_dossier" not in text, text
+    assert "Sort" not in main, text

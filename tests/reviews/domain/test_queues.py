@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.enums import DossierState
-from applications.models import Dossier
+from applications.models import Dossier, Service
+from portal.organisations.models import Organisation
 from reviews.models import Assignment
 from tests.factories import OrganisationFactory, editor, expert, staff_user
 from tests.factories.dossiers import dossier_in_state
@@ -147,3 +148,122 @@ def test_navigation_links_follow_the_roles(client):
     client.force_login(expert("rgpd"))
     page = client.get(reverse("home")).content.decode()
     assert expert_link in page and instructor_link not in page
+
+
+# ---------------------------------------------------------------------------------------------
+# Search and views (issue 11)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_instructor_queue_search_filters_rows_and_tab_counts(client):
+    wanted, cast = dossier_in_state(S.SUBMITTED)
+    other, _cast = dossier_in_state(S.SUBMITTED)
+    evaluating, _cast = dossier_in_state(
+        S.UNDER_EVALUATION, organisation=wanted.service.organisation
+    )
+    client.force_login(cast.instructor)
+    name = "Pharmacie Lumière"  # (the factories' names differ by a number only)
+    Organisation.objects.filter(pk=wanted.service.organisation_id).update(name=name)
+
+    response = client.get(QUEUE, {"q": name})
+    page = text(response)
+
+    assert wanted.reference in page and other.reference not in page
+    assert "Déposé (1)" in page and "En évaluation (1)" in page
+    assert f"1 dossier correspond à « {name} »" in page
+    assert 'href="?etat=under_evaluation&amp;q=' in response.content.decode()
+    by_reference = text(client.get(QUEUE, {"q": other.reference.lower()}))
+    assert other.reference in by_reference and wanted.reference not in by_reference
+    assert evaluating.reference in text(client.get(QUEUE, {"q": name, "etat": "under_evaluation"}))
+    empty = text(client.get(QUEUE, {"q": "introuvable"}))
+    assert "Aucun dossier ne correspond à « introuvable »." in empty
+
+
+def test_expert_queue_views_split_the_to_do_from_the_signed_and_the_finished(client):
+    from reviews.models import DomainEvaluation
+
+    person = expert("ethics")
+    todo, _cast = dossier_in_state(S.UNDER_EVALUATION)
+    signed, _cast = dossier_in_state(S.UNDER_EVALUATION)
+    finished, _cast = dossier_in_state(S.EVALUATED)
+    for dossier in (todo, signed, finished):
+        Assignment.objects.filter(dossier=dossier, domain="ethics").update(expert=person)
+    assert DomainEvaluation.objects.filter(dossier=finished, domain="ethics").exists()
+    DomainEvaluation.objects.create(
+        dossier=signed,
+        domain="ethics",
+        expert=person,
+        conclusion="favorable",
+        synthesis="Signée.",
+        revision_number=1,
+    )
+    Service.objects.filter(pk=todo.service_id).update(name="Hypnos Conseil")
+    client.force_login(person)
+
+    def names(**params):
+        return {
+            row.assignment.dossier_id
+            for row in client.get(EXPERT_QUEUE, params).context["page"].object_list
+        }
+
+    assert names() == {todo.pk}
+    assert names(vue="signees") == {signed.pk}
+    assert names(vue="terminees") == {finished.pk}
+    assert names(vue="toutes") == {todo.pk, signed.pk, finished.pk}
+    assert names(vue="inconnue") == {todo.pk}
+    assert names(vue="toutes", q="hypnos") == {todo.pk}
+    assert names(vue="toutes", q=todo.reference[2:]) == {todo.pk}
+
+
+def test_expert_queue_search_spares_the_reference_before_the_declaration(client):
+    pending, _cast = dossier_in_state(S.SUBMITTED)
+    person = expert("ethics")
+    Assignment.objects.create(dossier=pending, expert=person, domain="ethics")
+    Service.objects.filter(pk=pending.service_id).update(name="Hypnos Conseil")
+    client.force_login(person)
+
+    by_name = client.get(EXPERT_QUEUE, {"q": "Hypnos"})
+    by_reference = client.get(EXPERT_QUEUE, {"q": pending.reference})
+
+    assert len(by_name.context["page"].object_list) == 1
+    assert len(by_reference.context["page"].object_list) == 0
+    assert pending.reference not in text(by_name)
+
+
+def _bulk_assignments(person, count):
+    from applications.models import Dossier
+    from tests.factories import ServiceFactory
+
+    services = [ServiceFactory(organisation=OrganisationFactory()) for _ in range(3)]
+    now = timezone.now()
+    dossiers = Dossier.objects.bulk_create(
+        Dossier(
+            service=services[n % 3],
+            reference=f"E-{count}-{n:04d}",
+            state=S.UNDER_EVALUATION,
+            created_by=person,
+            state_changed_at=now,
+        )
+        for n in range(count)
+    )
+    Assignment.objects.bulk_create(
+        Assignment(
+            dossier=dossier,
+            expert=person,
+            domain="ethics",
+            due_on=timezone.localdate() + timedelta(days=n % 9),
+            conflict_status="none" if n % 2 else "pending",
+        )
+        for n, dossier in enumerate(dossiers)
+    )
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "service"}, {"vue": "terminees"}, {"vue": "toutes"}])
+def test_expert_queue_queries_are_the_same_at_10_and_40_assignments(client, params):
+    person = expert("ethics")
+    client.force_login(person)
+    url = EXPERT_QUEUE + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+    _bulk_assignments(person, 10)
+    ten = _queries(client, url)
+    _bulk_assignments(person, 30)
+    assert _queries(client, url) == ten

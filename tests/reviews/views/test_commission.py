@@ -1,19 +1,21 @@
 """The commission's pages through the test client: sessions, the agenda item (conflicts, the vote
-opened, cast, changed and closed), the opinion recorded from the vote, suspensive reservations
-answered then lifted, and the ministry's decision. The minutes and the query counts are in
-test_minutes.py."""
+opened and closed after a confirmation page, cast, changed, abstained, its counter), the opinion
+recorded from the vote, suspensive reservations answered then lifted, and the ministry's decision.
+The minutes and the query counts are in test_commission_minutes.py."""
 
-from datetime import timedelta
+import re
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from applications.enums import DossierState, Opinion
 from applications.models import Dossier, TransitionLog
 from decisions.models import Decision
-from reviews.domain.commission import current_agenda_item, vote_open
+from reviews.domain.commission import current_agenda_item, vote_cast, vote_open
 from reviews.models import (
     AgendaItem,
     CommissionSession,
@@ -23,6 +25,7 @@ from reviews.models import (
     Vote,
 )
 from tests.assertions import assert_nothing_changed
+from tests.dates import PARIS, french_date
 from tests.factories import OrganisationFactory, editor, staff_user
 from tests.factories.dossiers import dossier_in_state
 from tests.reviews.helpers import html, text
@@ -49,8 +52,10 @@ def _detail(dossier):
 
 @pytest.fixture
 def sitting():
-    """A dossier in commission before the chair and one member; the item and the cast."""
+    """A dossier in commission before the chair and one member, on the session's day (the
+    factory's session is a week ahead); the item and the cast."""
     dossier, cast = dossier_in_state(S.IN_COMMISSION)
+    CommissionSession.objects.filter(pk=cast.session.pk).update(date=timezone.localdate())
     return current_agenda_item(dossier), cast
 
 
@@ -211,6 +216,9 @@ def test_vote_opened_cast_changed_and_closed_through_the_pages(client, sitting):
         assert client.post(cast_url, {"vote-opinion": O.FAVORABLE}).status_code == 400  # not open
 
     client.force_login(cast.chair)
+    confirm = client.get(_item_url(item, "reviews:vote-open"))
+    assert confirm.status_code == 200 and "Confirmer : ouvrir le vote" in text(confirm)
+    assert AgendaItem.objects.get(pk=item.pk).vote_status == "not_opened"  # asked, not done
     assert client.post(_item_url(item, "reviews:vote-open")).status_code == 302
     assert AgendaItem.objects.get(pk=item.pk).vote_status == "open"
     assert client.post(cast_url, {"vote-opinion": O.FAVORABLE}).status_code == 302
@@ -219,7 +227,9 @@ def test_vote_opened_cast_changed_and_closed_through_the_pages(client, sitting):
     with assert_nothing_changed(item.dossier, tables=(Vote,)):
         response = client.post(cast_url, {"vote-opinion": O.UNFAVORABLE, "vote-comment": ""})
     assert response.status_code == 400
-    assert "Un commentaire est obligatoire, sauf pour un avis favorable." in text(response)
+    assert "Un commentaire est obligatoire, sauf pour un avis favorable ou une abstention." in (
+        text(response)
+    )
     client.post(cast_url, {"vote-opinion": O.UNFAVORABLE, "vote-comment": "Sécurité."})
     assert "Votre vote actuel : Défavorable" in text(client.get(_item_url(item)))
     response = client.post(
@@ -233,6 +243,11 @@ def test_vote_opened_cast_changed_and_closed_through_the_pages(client, sitting):
         assert client.post(_item_url(item, "reviews:vote-close")).status_code == 403
 
     client.force_login(cast.chair)
+    confirm = client.get(_item_url(item, "reviews:vote-close"))
+    assert confirm.status_code == 200
+    assert "Cette action est irréversible." in text(confirm)
+    assert "2 membres ont pris part au vote sur 2 pouvant voter." in text(confirm)
+    assert AgendaItem.objects.get(pk=item.pk).vote_status == "open"  # asked, not done
     assert client.post(_item_url(item, "reviews:vote-close")).status_code == 302
     item.refresh_from_db()
     assert (item.vote_status, item.quorum_reached) == ("closed", True)
@@ -256,10 +271,106 @@ def test_vote_through_htmx_swaps_the_block(client, sitting):
     good = client.post(url, {"vote-opinion": O.FAVORABLE}, HTTP_HX_REQUEST="true")
     assert good.status_code == 200
     assert "Votre vote est enregistré." in text(good) and "<html" not in html(good)
-    status = client.get(_item_url(item, "reviews:agenda-item-status") + "?vu=open")
-    assert "1 vote exprimé sur 2" in text(status)
+    assert good["HX-Trigger"] == "vote-enregistre"  # the counter asks again at once
+    assert "HX-Trigger" not in bad
+    status = client.get(_item_url(item, "reviews:agenda-item-status") + "?vu=open&n=0&c=0")
+    assert status.status_code == 200
+    assert "1 membre a pris part au vote sur 2 pouvant voter." in text(status)
+    assert 'hx-trigger="every 5s, vote-enregistre from:body"' in html(status)
+    assert "?vu=open&n=1&c=0" in html(status)
+    unchanged = client.get(_item_url(item, "reviews:agenda-item-status") + "?vu=open&n=1&c=0")
+    assert unchanged.status_code == 204 and unchanged.content == b""
     moved = client.get(_item_url(item, "reviews:agenda-item-status") + "?vu=not_opened")
     assert moved["HX-Refresh"] == "true"
+
+
+def test_only_the_chair_reaches_the_confirmation_pages(client, sitting):
+    item, cast = sitting
+    client.force_login(cast.member)
+    for name in ("reviews:vote-open", "reviews:vote-close"):
+        assert client.get(_item_url(item, name)).status_code == 403
+    client.force_login(cast.chair)
+    page = client.get(_item_url(item))
+    # The chair's buttons lead to the confirmation pages; they act only once confirmed.
+    assert f'href="{_item_url(item, "reviews:vote-open")}"' in html(page)
+    assert 'action="' + _item_url(item, "reviews:vote-open") not in html(page)
+    closing = client.get(_item_url(item, "reviews:vote-close"))  # not open yet
+    assert closing.status_code == 409
+    assert "il ne peut pas être clos" in text(closing)
+    assert "Confirmer" not in text(closing)
+
+
+def _paris(day, wall_clock):
+    return datetime.combine(day, wall_clock, tzinfo=PARIS)
+
+
+def test_vote_cannot_open_before_the_sessions_day(client):
+    dossier, cast = dossier_in_state(S.IN_COMMISSION)  # the session is a week ahead
+    item = current_agenda_item(dossier)
+    day = cast.session.date
+    open_url = _item_url(item, "reviews:vote-open")
+    client.force_login(cast.chair)
+    with time_machine.travel(_paris(day - timedelta(days=1), time(18)), tick=False):
+        page = text(client.get(_item_url(item)))
+        assert "Le vote pourra être ouvert à partir du jour de la séance, le" in page
+        assert french_date(day) in page and "Ouvrir le vote" not in page
+        confirm = client.get(open_url)
+        assert confirm.status_code == 409 and french_date(day) in text(confirm)
+        with assert_nothing_changed(dossier, rows=(item,)):
+            refused = client.post(open_url)
+        assert refused.status_code == 400
+        assert "Le vote ne peut s'ouvrir qu'à partir du jour de la séance" in text(refused)
+    with time_machine.travel(_paris(day, time(9)), tick=False):
+        assert "Ouvrir le vote" in text(client.get(_item_url(item)))
+        assert client.post(open_url).status_code == 302
+    assert AgendaItem.objects.get(pk=item.pk).vote_status == "open"
+
+
+def test_member_abstains_without_a_comment_and_the_pages_count_it(client, sitting):
+    item, cast = sitting
+    vote_open(item=item, actor=cast.chair)
+    client.force_login(cast.member)
+    page = client.get(_item_url(item))
+    assert "Abstention" in text(page)
+    assert "Une abstention compte pour le quorum, pas pour la majorité" in text(page)
+    # French counts 0 in the singular (locale/fr, manage.py french_plurals).
+    assert "0 membre a pris part au vote sur 2 pouvant voter." in text(page)
+    url = _item_url(item, "reviews:vote-cast")
+    response = client.post(url, {"vote-opinion": "abstention"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Votre vote actuel : Abstention" in text(response)
+    status = client.get(_item_url(item, "reviews:agenda-item-status") + "?vu=open&n=0&c=0")
+    assert "1 membre a pris part au vote sur 2 pouvant voter, dont 1 abstention." in text(status)
+    assert "Le quorum n'est pas encore atteint." in text(status)  # 1 of 2 is not more than half
+
+    vote_cast(item=item, actor=cast.chair, opinion=O.UNFAVORABLE, comment="Sécurité.")
+    client.force_login(cast.chair)
+    assert client.post(_item_url(item, "reviews:vote-close")).status_code == 302
+    item.refresh_from_db()
+    assert (item.quorum_reached, item.result) == (True, O.UNFAVORABLE)
+    assert item.tally == {"abstention": 1, O.UNFAVORABLE: 1}
+    page = text(client.get(_item_url(item)))
+    assert "Abstention (compte pour le quorum, pas pour la majorité) 1" in page
+    assert f"{cast.member} Abstention —" in page
+
+
+def test_everyone_abstaining_leaves_no_opinion_to_record(client, sitting):
+    item, cast = sitting
+    vote_open(item=item, actor=cast.chair)
+    for person in (cast.chair, cast.member):
+        vote_cast(item=item, actor=person, opinion="abstention")
+    client.force_login(cast.chair)
+    response = client.post(_item_url(item, "reviews:vote-close"))
+    assert response.status_code == 302
+    page = text(client.get(_item_url(item)))
+    assert "Aucun avis issu du vote" in page and "toutes les voix sont des abstentions" in page
+    assert "Enregistrer l'avis de la commission" not in page
+    assert "Ouvrir un nouveau tour de vote" in page
+    url = _transition_url(item.dossier, "record_opinion")
+    with assert_nothing_changed(item.dossier):
+        refused = client.post(url, {"transition-opinion": O.FAVORABLE})
+    assert refused.status_code == 400 and "toutes sont des abstentions" in text(refused)
+    assert client.post(_item_url(item, "reviews:vote-open")).status_code == 302
+    assert not Vote.objects.filter(item=item).exists()
 
 
 # -- The opinion, the reservations ---------------------------------------------------------------
@@ -274,8 +385,11 @@ def test_record_opinion_page_shows_the_voted_result_and_records_it(client, sitti
     assert page.status_code == 200
     assert "Avis issu du vote de la commission" in text(page)
     assert "disabled" in html(page) and "Réserves suspensives" in text(page)
+    # The reservations are drafted from the votes' comments (cast.vote comments "Motivé.").
+    assert re.search(r'name="transition-reservations"[^>]*>\s*Motivé\.</textarea>', html(page))
+    assert "prérempli avec les commentaires des votes" in text(page)
 
-    # The posted opinion is ignored; the reservations are required.
+    # The posted opinion is ignored; the reservations are required (the chair emptied them).
     response = client.post(url, {"transition-opinion": O.FAVORABLE, "transition-comment": ""})
     assert response.status_code == 400
     assert "Précisez les réserves de la commission." in text(response)

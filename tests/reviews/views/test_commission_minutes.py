@@ -1,9 +1,12 @@
-"""The minutes' PDF of a session (attendance, conflicts, each vote, the tally and the opinion;
-who may download it), and query counts of the commission's pages at 1 and 3 rows."""
+"""The minutes' PDF of a session (attendance, conflicts, each vote and abstention, the tally and
+the opinion, the session's date; who may download it), and query counts of the commission's pages
+at 1 and 3 rows."""
 
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,6 +15,7 @@ from django.utils import timezone
 from applications.enums import DossierState, Opinion
 from reviews.domain.commission import current_agenda_item, vote_cast, vote_close, vote_open
 from reviews.models import AgendaItem, CommissionSession, SessionMember
+from tests.dates import PARIS, french_date
 from tests.decisions.helpers import pdf_text
 from tests.factories import staff_user
 from tests.factories.dossiers import dossier_in_state
@@ -29,7 +33,9 @@ def _item_url(item, name="reviews:agenda-item"):
 
 @pytest.fixture
 def sitting():
+    """A dossier in commission, on the session's day (the factory's session is a week ahead)."""
     dossier, cast = dossier_in_state(S.IN_COMMISSION)
+    CommissionSession.objects.filter(pk=cast.session.pk).update(date=timezone.localdate())
     return current_agenda_item(dossier), cast
 
 
@@ -74,8 +80,12 @@ def test_minutes_pdf_tells_attendance_conflicts_votes_and_opinion(client, sittin
         item.dossier.service.organisation.name,
         f"Conflits d'intérêts : {conflicted}",
         "Favorable : 1 ; Favorable avec réserves non suspensives : 0",
-        "Quorum : atteint — 2 vote(s) exprimé(s) sur 3 membre(s) pouvant voter.",
+        "Abstentions : 0.",
+        "Quorum : atteint — 2 membres ont pris part au vote sur 3 pouvant voter, abstentions "
+        "comprises.",
         "Avis issu du vote : Favorable",
+        "Une abstention compte pour le quorum, pas pour la majorité",
+        "Membres de la séance : 4. 3 membres en séance.",
     ):
         assert expected in content, expected
     # Table rows, one line each as laid out on the page.
@@ -92,6 +102,42 @@ def test_minutes_pdf_tells_attendance_conflicts_votes_and_opinion(client, sittin
     for outsider in (other_cast.member, cast.editor, staff_user("expert")):
         client.force_login(outsider)
         assert client.get(url).status_code == 404
+
+
+def _paris(day, wall_clock):
+    return datetime.combine(day, wall_clock, tzinfo=PARIS)
+
+
+def test_minutes_are_established_on_the_sessions_date_and_count_abstentions(client):
+    """Votes held on the session's day, the PDF drawn up three days later: it says the session's
+    date, not the day it was produced."""
+    dossier, cast = dossier_in_state(S.IN_COMMISSION)
+    item = current_agenda_item(dossier)
+    session = item.session
+    third = staff_user("commission_member")
+    SessionMember.objects.create(session=session, user=third)
+    with time_machine.travel(_paris(session.date, time(10)), tick=False):
+        vote_open(item=item, actor=cast.chair)
+        vote_cast(item=item, actor=cast.chair, opinion=O.FAVORABLE)
+        vote_cast(item=item, actor=cast.member, opinion="abstention")
+        vote_cast(item=item, actor=third, opinion="abstention")
+        vote_close(item=item, actor=cast.chair)
+    later = session.date + timedelta(days=3)
+    with time_machine.travel(_paris(later, time(16)), tick=False):
+        client.force_login(cast.instructor)
+        response = client.get(reverse("reviews:session-minutes", args=[session.pk]))
+    assert response.status_code == 200
+    content = pdf_text(response.content)
+    assert f"Établi le {french_date(session.date)}," in content
+    assert french_date(later) not in content
+    for expected in (
+        "Favorable : 1 ; Favorable avec réserves non suspensives : 0",
+        "Abstentions : 2.",
+        "3 membres ont pris part au vote sur 3 pouvant voter, abstentions comprises.",
+        "Avis issu du vote : Favorable",
+    ):
+        assert expected in content, expected
+    assert f"{cast.member} Abstention —" in _pdf_rows(response.content)
 
 
 # -- Query counts --------------------------------------------------------------------------------
@@ -121,7 +167,9 @@ def test_sessions_list_query_count_does_not_grow_with_sessions(client):
 def _item_page_queries(client, voters) -> int:
     dossier, cast = dossier_in_state(S.IN_COMMISSION)
     item = current_agenda_item(dossier)
-    CommissionSession.objects.filter(pk=item.session_id).update(quorum_ratio=Decimal("0.10"))
+    CommissionSession.objects.filter(pk=item.session_id).update(
+        quorum_ratio=Decimal("0.10"), date=timezone.localdate()
+    )
     people = [cast.chair] + [staff_user("commission_member") for _ in range(voters - 1)]
     for person in people[1:]:
         SessionMember.objects.create(session=item.session, user=person)
