@@ -1,5 +1,6 @@
 from django.conf import settings
+from django.utils.translation import gettext
 
 
 def site(request):
-    return {"site_title": settings.SITE_TITLE}
+    return {"site_title": gettext(settings.SITE_TITLE)}

@@ -9,6 +9,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_noop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -324,7 +325,8 @@ PUBLIC_CACHE_TTL = env.int("PUBLIC_CACHE_TTL", default=300)
 CATALOGUE_PAGE_SIZE = env.int("CATALOGUE_PAGE_SIZE", default=12)
 INVITATIONS_PER_USER_PER_DAY = env.int("INVITATIONS_PER_USER_PER_DAY", default=20)
 INVITATIONS_PER_ORGANISATION_PER_DAY = env.int("INVITATIONS_PER_ORGANISATION_PER_DAY", default=20)
-SITE_TITLE = "Référencement au catalogue de Mon espace santé"
+# Marked for translation; portal/context_processors.py translates it for each page.
+SITE_TITLE = gettext_noop("Référencement au catalogue de Mon espace santé")
 #: The name account e-mails (sign-up, password reset) greet with (portal/accounts/adapter.py).
 PORTAL_SITE_NAME = env.str("PORTAL_SITE_NAME", default="Référencement Mon espace santé")
 #: Where people write about their data, the portal's accessibility or anything else (footer pages).

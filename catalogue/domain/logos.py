@@ -16,6 +16,7 @@ bytes, so the same image uploaded twice is one `Logo` (and one URL, cached forev
 import hashlib
 import io
 import math
+import threading
 import warnings
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from applications.evidence_names import display_name
 
@@ -159,6 +160,22 @@ def _text_head(data: bytes) -> bytes:
     return head.replace(b"\x00", b"").lstrip().lower()
 
 
+#: Pillow pads a truncated image silently when `ImageFile.LOAD_TRUNCATED_IMAGES` is set, and
+#: WeasyPrint sets it for the whole process when it is imported: a logo is decoded with the flag
+#: off, under a lock so that two uploads do not restore each other's value.
+_STRICT_DECODING = threading.Lock()
+
+
+def _load_whole(image) -> None:
+    with _STRICT_DECODING:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def reencode(data: bytes, kind: str, name: str) -> tuple[bytes, int, int]:
     """(PNG bytes, width, height) of the first frame of `data`, upright, without metadata and
     fitted to TARGET_SIDE. Raises ValidationError for a bomb, bad dimensions or a damaged file."""
@@ -174,7 +191,7 @@ def reencode(data: bytes, kind: str, name: str) -> tuple[bytes, int, int]:
             if kind == "jpeg":
                 # Decode at the smallest scale that still covers the target (less memory).
                 image.draft("RGB", (TARGET_SIDE, TARGET_SIDE))
-            image.load()
+            _load_whole(image)
             upright = ImageOps.exif_transpose(image)
             clean = upright.convert("RGBA" if _has_alpha(upright) else "RGB")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

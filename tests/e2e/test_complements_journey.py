@@ -143,7 +143,7 @@ def test_complements_round_from_the_question_to_what_changed(page, browser, live
     login(page, live_server, "expert-ethics@demo.test", totp=True)
     _ask_two_questions(page, live_server, dossier, asked)
 
-    editor_context = browser.new_context()
+    editor_context = browser.new_context(locale="fr-FR")
     try:
         editor_page = editor_context.new_page()
         _editor_answers_one(editor_page, live_server, dossier, asked, locked)

@@ -373,7 +373,7 @@ def test_answer_form_works_without_javascript(browser, live_server):
     """Without JavaScript nothing is lost: a requirement's summary opens (natively) on a link to
     the page with its form, which posts and comes back with the requirement open."""
     dossier, cast = dossier_in_state("draft", filled=False)
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
     try:
         page = context.new_page()
         login(page, live_server, cast.editor.email, password=TEST_PASSWORD)

@@ -114,6 +114,17 @@ def test_logo_store_refuses_a_truncated_png():
     assert _refused(image_bytes("PNG")[:60], "cut.png").code == "corrupt"
 
 
+def test_logo_store_refuses_a_truncated_png_after_weasyprint_relaxed_pillow(monkeypatch):
+    """Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process."""
+    from PIL import ImageFile
+
+    noisy = io.BytesIO()  # incompressible: cutting its end cuts pixel data, not only IEND
+    Image.effect_noise((300, 200), 50).convert("RGB").save(noisy, "PNG")
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    assert _refused(noisy.getvalue()[:-2000], "cut.png").code == "corrupt"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # the process's setting is left as it was
+
+
 def test_logo_store_strips_exif_and_reencodes():
     exif = Image.Exif()
     exif[0x010F] = "Appareil secret"  # Make
