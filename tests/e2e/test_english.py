@@ -19,7 +19,7 @@ from .conftest import login, switch_language
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
-PLACEHOLDER_OR_TAG = re.compile(r"%\(\w+\)[sdif]|%[sd]|<[^>]*>|\{\{[^}]*\}\}")
+PLACEHOLDER_OR_TAG = re.compile(r"%\([A-Za-z0-9_]+\)[sdif]|%[sd]|<[^>]*>|\{\{[^}]*\}\}")
 FIELD = re.compile(r'^(msgid|msgid_plural|msgstr|msgstr\[0\]) "(.*)"$', re.M)
 
 
