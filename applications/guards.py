@@ -13,9 +13,11 @@ relations.
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .domain.applicability import applicable_domains
 from .domain.completeness import dossier_completeness
+from .domain.questionnaire import unconfirmed_carried_over
 from .enums import Domain
 from .models.dossier import GUARDS
 
@@ -56,6 +58,19 @@ def questionnaire_is_complete(dossier) -> str | None:
     """`submit` and `resubmit` need an eligible orientation and every applicable mandatory
     requirement answered, justified and proven as the referential asks."""
     return dossier_completeness(dossier).blocking_reason()
+
+
+@guard
+def carried_over_confirmed(dossier) -> str | None:
+    """`submit` of a renewal needs every answer copied from the renewed dossier confirmed (or
+    edited) by the editor."""
+    if not (n := unconfirmed_carried_over(dossier)):
+        return None
+    return ngettext(
+        "Impossible de déposer : %(n)d réponse reprise du dossier précédent reste à confirmer.",
+        "Impossible de déposer : %(n)d réponses reprises du dossier précédent restent à confirmer.",
+        n,
+    ) % {"n": n}
 
 
 def missing_domains(dossier, present) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, dossiers, questionnaire, services
+from .views import documents, dossiers, questionnaire, renewal, services
 
 app_name = "applications"
 
@@ -11,6 +11,7 @@ urlpatterns = [
         dossiers.dossier_transition,
         name="dossier-transition",
     ),
+    path("<int:pk>/renouvellement/", renewal.dossier_renewal, name="dossier-renewal"),
     path("<int:pk>/questionnaire/", questionnaire.questionnaire, name="questionnaire"),
     path(
         "<int:pk>/questionnaire/<slug:domain>/",
@@ -26,6 +27,11 @@ urlpatterns = [
         "<int:pk>/exigences/<str:code>/reponse/",
         questionnaire.answer_update,
         name="answer-update",
+    ),
+    path(
+        "<int:pk>/exigences/<str:code>/confirmer/",
+        renewal.answer_carried_over_confirm,
+        name="answer-confirm",
     ),
     path(
         "<int:pk>/exigences/<str:code>/pieces/",

@@ -99,6 +99,7 @@ def seed(size: int, with_questionnaire: bool) -> dict:
     from applications.domain.applicability import applicable_requirements
     from applications.models import Dossier
 
+    from . import _fhir_http
     from .queues import TOTP_SECRET
 
     start = time.perf_counter()
@@ -115,6 +116,8 @@ def seed(size: int, with_questionnaire: bool) -> dict:
         "instructor_queue": reverse("reviews:instructor-queue") + "?etat=submitted",
         "expert_queue": reverse("reviews:expert-queue"),
     }
+    fhir = _fhir_http.fhir_seed(population.editor)  # the sandbox's measures endpoint
+    urls[_fhir_http.PAGE] = fhir["url"]
     questionnaire = Dossier.objects.filter(service__organisation__siren=QUESTIONNAIRE_SIREN).first()
     if questionnaire:
         requirements = applicable_requirements(questionnaire)
@@ -136,6 +139,7 @@ def seed(size: int, with_questionnaire: bool) -> dict:
             "questionnaire_editor": {"email": QUESTIONNAIRE_EDITOR, "totp": None},
         },
         "password": PASSWORD,
+        "fhir": fhir,
     }
 
 

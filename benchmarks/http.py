@@ -44,6 +44,8 @@ from statistics import median
 
 from . import _servers as servers
 from ._celery_memory import celery_memory
+from ._fhir_http import PAGE as FHIR_PAGE
+from ._fhir_http import check_fhir, fhir_env, fhir_wrk
 from ._http_client import BARE_URL, WrkRun, check_page, drain, sign_in, wrk
 from ._servers import GUNICORN_WORKERS, data_step, gunicorn, server_env
 from .harness import Context, Metric, json_line
@@ -66,6 +68,8 @@ GROWTH_MIN_RATIO = 0.8
 SINGLE_USER_P95_MS = 100
 SEED_MAX_S = 60
 GUNICORN_WORKER_RSS_MB = 150
+#: The sandbox's FHIR measures endpoint (issue 13): validation and a recorded call per request.
+FHIR_MEASURES_MIN_RATIO = 0.05
 
 
 # ---------------------------------------------------------------------------------------------
@@ -107,6 +111,8 @@ PAGES = (
         staff_list=True,
     ),
     Page("questionnaire", "questionnaire_editor", 'id="exigence-', min_rps=QUESTIONNAIRE_MIN_RPS),
+    # POST of a measures Bundle with a sandbox access token (benchmarks/_fhir_http.py).
+    Page(FHIR_PAGE, None, '"transaction-response"', min_ratio=FHIR_MEASURES_MIN_RATIO),
 )
 PAGE_NAMES = tuple(page.name for page in PAGES)
 
@@ -265,6 +271,7 @@ def growth_metric(
 
 
 def _web(config: Config, env: dict[str, str], folder: Path, log) -> Iterator[Metric]:
+    env = {**env, **fhir_env(folder)}  # the sandbox's id_token key, as production has one
     seed_env = {**env, "CELERY_TASK_ALWAYS_EAGER": "true"}  # no stray task left on the broker
     pages = [page for page in PAGES if page.name in config.pages]
     sizes = config.sizes
@@ -276,6 +283,17 @@ def _web(config: Config, env: dict[str, str], folder: Path, log) -> Iterator[Met
 
         def load(url: str, cookie: str | None = None, **options) -> WrkRun:
             run = wrk(base + url, duration_s=config.duration_s, cookie=cookie, **options)
+            drain(port, GUNICORN_WORKERS)
+            return run
+
+        def load_fhir(url: str, fhir: dict) -> WrkRun:
+            run = fhir_wrk(
+                base + url,
+                token=fhir["token"],
+                body=fhir["body"],
+                folder=folder,
+                duration_s=config.duration_s,
+            )
             drain(port, GUNICORN_WORKERS)
             return run
 
@@ -314,13 +332,15 @@ def _web(config: Config, env: dict[str, str], folder: Path, log) -> Iterator[Met
             bare_runs = []
             for page in pages if index == 0 else [p for p in pages if p.grows]:
                 cookie = cookies.get(page.person)
-                size_kb = check_page(port, page.url, cookie, page.needle) / 1024
+                if page.name == FHIR_PAGE:  # a POST with a token, not a page with a cookie
+                    fhir = seeded["fhir"]
+                    size_kb = check_fhir(port, page.url, fhir["token"], fhir["body"]) / 1024
+                    measured = lambda page=page, fhir=fhir: load_fhir(page.url, fhir)  # noqa: E731
+                else:
+                    size_kb = check_page(port, page.url, cookie, page.needle) / 1024
+                    measured = lambda page=page, cookie=cookie: load(page.url, cookie)  # noqa: E731
                 log(f"http : {page.name} ({page.url}, {size_kb:.0f} kB) à {size} dossiers")
-                pairs = interleave(
-                    config.rounds,
-                    lambda: load(BARE_URL),
-                    lambda page=page, cookie=cookie: load(page.url, cookie),
-                )
+                pairs = interleave(config.rounds, lambda: load(BARE_URL), measured)
                 bare_runs += [bare for bare, _ in pairs]
                 results.setdefault(page.name, []).append((size, pairs))
                 yield from page_metrics(page, label, pairs)

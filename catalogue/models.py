@@ -36,6 +36,7 @@ from .enums import (
     EventKind,
     ExpiryStep,
     FindingVerdict,
+    MesApi,
     PriceModel,
     ReportCategory,
     ReportState,
@@ -351,3 +352,41 @@ class ControlFinding(models.Model):
 
     def __str__(self):
         return f"{self.control_id} — {self.requirement_id} : {self.get_verdict_display()}"
+
+
+class ExchangeProof(models.Model):
+    """That one data flow of a service (an API of Mon espace santé) passed one technical test
+    stage of its dossier, on a given version of the API's guide: written by the sandbox when
+    the instruction validates the stage (`catalogue.domain.exchange_proofs`), shown by the
+    service's public page and the API. `stage` is the sandbox's code (unit, end_to_end,
+    connection)."""
+
+    class Stage(models.TextChoices):
+        UNIT = "unit", _("Tests unitaires")
+        END_TO_END = "end_to_end", _("Tests de bout en bout")
+        CONNECTION = "connection", _("Tests de raccordement")
+
+    service = models.ForeignKey(
+        "applications.Service", on_delete=models.PROTECT, related_name="exchange_proofs"
+    )
+    dossier = models.ForeignKey(
+        "applications.Dossier", on_delete=models.PROTECT, related_name="exchange_proofs"
+    )
+    api = models.CharField(_("flux"), max_length=16, choices=MesApi.choices)
+    stage = models.CharField(_("étape"), max_length=16, choices=Stage.choices)
+    guide = models.CharField(_("guide"), max_length=60)
+    guide_version = models.CharField(_("version du guide"), max_length=20)
+    passed_at = models.DateTimeField(_("réussi le"))
+
+    class Meta:
+        verbose_name = _("preuve d’échange de données")
+        verbose_name_plural = _("preuves d’échange de données")
+        ordering = ["dossier", "api", "passed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "api", "stage"], name="catalogue_one_proof_per_flow_stage"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dossier_id} — {self.api} — {self.stage}"

@@ -10,8 +10,8 @@ from .models import Decision, DecisionCounter, PdfStatus
 class DecisionAdmin(admin.ModelAdmin):
     """Signed decisions are read-only; a failed document can be produced again."""
 
-    list_display = ["number", "service_name", "outcome", "decided_at", "pdf_status"]
-    list_filter = ["outcome", "pdf_status", "year"]
+    list_display = ["number", "service_name", "kind", "outcome", "decided_at", "pdf_status"]
+    list_filter = ["kind", "outcome", "pdf_status", "year"]
     search_fields = ["number", "service_name", "organisation_name", "dossier_reference"]
     readonly_fields = [f.name for f in Decision._meta.fields]
     actions = ["render_again"]

@@ -5,6 +5,13 @@ A decision is written in the transaction of the dossier's `decide` transition
 document keeps saying what was decided whatever happens later to the dossier, the service, the
 organisation or the signatory. Its signed content is immutable; the PDF is attached once, by the
 Celery task. A correction is a new decision that `corrects` the previous one.
+
+Every decision has a `kind` (`decisions.enums.DecisionKind`): the ministry's referencing
+decision (with its `outcome`), or a measure on a published service — a suspension (what the
+editor must fix and by when), a reinstatement (how it was fixed, and the suspension it ends), a
+de-referencing (final). They share the yearly number, the immutability and the PDF job
+(`decisions/domain/measures.py` records the measures). The database checks that each kind has
+what it needs (`Meta.constraints`).
 """
 
 from django.conf import settings
@@ -12,6 +19,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import DecisionOutcome, Opinion
+
+from .enums import DecisionKind
 
 
 class DecisionImmutable(Exception):
@@ -83,8 +92,33 @@ class Decision(models.Model):
     number = models.CharField(_("numéro"), max_length=20, unique=True)
     year = models.PositiveSmallIntegerField(_("année"))
     sequence = models.PositiveIntegerField(_("rang dans l'année"))
-    outcome = models.CharField(_("décision"), max_length=16, choices=DecisionOutcome.choices)
+    kind = models.CharField(
+        _("nature de la décision"),
+        max_length=16,
+        choices=DecisionKind.choices,
+        default=DecisionKind.REFERENCING,
+    )
+    # The referencing decision's outcome; empty for a measure (its kind says what it decides).
+    outcome = models.CharField(
+        _("décision"), max_length=16, choices=DecisionOutcome.choices, blank=True
+    )
     motives = models.TextField(_("motifs"), blank=True)
+    public_motive = models.TextField(
+        _("motif public"),
+        blank=True,
+        help_text=_("Ce que l'historique public du service et le flux des évolutions affichent."),
+    )
+    remedy = models.TextField(_("ce que l'éditeur doit corriger"), blank=True)
+    remedy_deadline = models.DateField(_("date limite de correction"), null=True, blank=True)
+    remedy_account = models.TextField(_("comment le manquement a été corrigé"), blank=True)
+    suspension = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reinstatements",
+        verbose_name=_("suspension levée"),
+    )
     corrects = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -140,7 +174,27 @@ class Decision(models.Model):
         verbose_name_plural = _("décisions")
         ordering = ["year", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "sequence"], name="unique_decision_sequence")
+            models.UniqueConstraint(fields=["year", "sequence"], name="unique_decision_sequence"),
+            models.CheckConstraint(
+                name="decision_kind_has_its_fields",
+                condition=(
+                    (models.Q(kind=DecisionKind.REFERENCING) & ~models.Q(outcome=""))
+                    | (
+                        models.Q(kind=DecisionKind.SUSPENSION, outcome="")
+                        & ~models.Q(remedy="")
+                        & models.Q(remedy_deadline__isnull=False)
+                        & ~models.Q(motives="")
+                    )
+                    | (
+                        models.Q(kind=DecisionKind.REINSTATEMENT, outcome="")
+                        & ~models.Q(remedy_account="")
+                    )
+                    | (
+                        models.Q(kind=DecisionKind.DEREFERENCING, outcome="")
+                        & ~models.Q(motives="")
+                    )
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["pdf_status", "decided_at"])]
 
@@ -165,6 +219,29 @@ class Decision(models.Model):
     @property
     def is_referencing(self) -> bool:
         return self.outcome == DecisionOutcome.REFERENCED
+
+    @property
+    def is_measure(self) -> bool:
+        return self.kind in DecisionKind.measures()
+
+    @property
+    def label(self) -> str:
+        """What the decision decides, as its badge reads: the outcome of a referencing
+        decision, the kind of a measure."""
+        if self.kind == DecisionKind.REFERENCING:
+            return self.get_outcome_display()
+        return self.get_kind_display()
+
+    @property
+    def tone(self) -> str:
+        """The DSFR badge variant of `label`."""
+        if self.kind == DecisionKind.REFERENCING:
+            return "success" if self.is_referencing else "error"
+        return {
+            DecisionKind.SUSPENSION: "warning",
+            DecisionKind.REINSTATEMENT: "info",
+            DecisionKind.DEREFERENCING: "error",
+        }[self.kind]
 
     @property
     def pdf_pending(self) -> bool:

@@ -39,6 +39,7 @@ from reviews.domain.sessions import (
     session_attendance_record,
 )
 from reviews.models import CommissionSession
+from sandbox.domain.stages import stage_pass_before_transition
 
 from .catalogue import DEMO_CATALOGUE, demo_card
 from .content import (
@@ -278,6 +279,10 @@ def run_step(step, dossier, people, sessions):
         return dossier
     if step == "evaluate":
         return demo_evaluate(dossier, experts_by_domain(people))
+    # A data-exchange dossier's test stage, validated before the transition that needs it.
+    stage_pass_before_transition(
+        transition=step.removesuffix("_past"), dossier=dossier, actor=instructor
+    )
     if step == "convention":
         Dossier.objects.filter(pk=dossier.pk).update(convention_signed_at=timezone.now())
         dossier.refresh_from_db()
@@ -331,10 +336,20 @@ def run_step(step, dossier, people, sessions):
         "card": lambda: demo_card(dossier, editor=editor, admin=admin),
         "publish": lambda: publication.dossier_publish(dossier=dossier, actor=admin),
         "suspend": lambda: publication.dossier_suspend(
-            dossier=dossier, actor=admin, comment="Signalements d'usagers en cours d'analyse."
+            dossier=dossier,
+            actor=admin,
+            comment="Signalements d'usagers en cours d'analyse.",
+            motives="Plusieurs signalements d'usagers font état de données de santé envoyées "
+            "à un outil de mesure d'audience tiers, ce que le référentiel interdit.",
+            remedy="Retirer l'outil de mesure d'audience des pages qui affichent des données "
+            "de santé et transmettre le rapport d'audit des traceurs.",
+            remedy_deadline=timezone.localdate() + timedelta(days=30),
         ),
         "dereference": lambda: publication.dossier_dereference(
-            dossier=dossier, actor=ministry, comment="Le service a cessé son activité."
+            dossier=dossier,
+            actor=ministry,
+            comment="Le service a cessé son activité.",
+            motives="L'éditeur a informé l'administration de l'arrêt définitif du service.",
         ),
         "withdraw": lambda: t.dossier_withdraw(
             dossier=dossier, actor=editor, comment="Nous retirons notre candidature."

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "decisions",
     "conventions",
     "catalogue",
+    "changes",  # changes the editor declares after publication, and their qualification
     "oauth2_provider",  # the sandbox's OAuth2 / OpenID Connect server (its models: sandbox's)
     "sandbox",
     "demo",  # demo data and `manage.py seed_demo` (composes every app; no app imports it)
@@ -105,6 +106,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
+#: Called once by the WSGI entry point (portal/wsgi.py), in each server process, before its first
+#: request — never by tests or manage.py commands: what is slow on first use (fhir.resources'
+#: models for the sandbox's FHIR endpoints, ≈ 0.4 s) is paid there, not by a caller.
+WSGI_WARM_UP = ["sandbox.fhir.warm_up"]
 
 TEMPLATES = [
     {
@@ -195,11 +200,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conventions.tasks.convention_retry_pending_task",
         "schedule": JOBS_SWEEP_INTERVAL,
     },
+    "test-book-reports-pending": {
+        "task": "sandbox.tasks.report_retry_pending_task",
+        "schedule": JOBS_SWEEP_INTERVAL,
+    },
     # Each day (Paris time): reminders before a referencing's expiry, its suspension at expiry
     # (catalogue/domain/expiry.py; each step taken once, so a second run does nothing).
     "referencing-expiry-daily": {
         "task": "catalogue.tasks.referencing_expiry_task",
         "schedule": crontab(hour=6, minute=15),
+    },
+    # Each night: the sandbox's expired OAuth2 tokens and codes (DOT's cleartokens).
+    "sandbox-clear-tokens-daily": {
+        "task": "sandbox.tasks.sandbox_clear_tokens_task",
+        "schedule": crontab(hour=3, minute=40),
     },
 }
 
@@ -339,6 +353,10 @@ CONVENTION_DURATION_YEARS = env.int("CONVENTION_DURATION_YEARS", default=3)
 REFERENCING_REMINDER_MONTHS = env.list("REFERENCING_REMINDER_MONTHS", cast=int, default=[6, 3, 1])
 #: Months a service stays published past its referencing's last day while a renewal is examined.
 REFERENCING_GRACE_MONTHS = env.int("REFERENCING_GRACE_MONTHS", default=6)
+#: Months the instruction team has to qualify a change an editor declares, and weeks an editor has
+#: to declare one the team found unannounced (changes/domain/).
+CHANGE_QUALIFICATION_MONTHS = env.int("CHANGE_QUALIFICATION_MONTHS", default=3)
+CHANGE_NOTIFY_WEEKS = env.int("CHANGE_NOTIFY_WEEKS", default=4)
 #: Problems the public may report (catalogue/domain/reports.py): per address and per day, per
 #: service and per day (every address together); days the editor has to answer one.
 REPORTS_PER_IP_PER_DAY = env.int("REPORTS_PER_IP_PER_DAY", default=5)

@@ -38,6 +38,7 @@ urlpatterns = [
     path("conventions/", include("conventions.urls")),
     path("instruction/", include("reviews.urls")),
     path("catalogue/", include("catalogue.urls")),
+    path("modifications/", include("changes.urls")),  # changes declared after publication
     path("bac-a-sable/", include("sandbox.urls")),  # OAuth2 pairing (oauth/), holders, clients
     path("sitemap.xml", public_cache(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", public_pages.robots_txt, name="robots"),

@@ -47,6 +47,9 @@ ROLE_LISTS = {
     Role.MINISTRY: ministry_list,
     Role.ADMIN: admin_list,
 }
+#: Panels other apps add under a role's list on the home page, registered in their apps.py
+#: (changes/apps.py): role -> builders(user) returning an object with a `template`, or None.
+HOME_PANELS: dict[str, list] = {}
 PAGE_SIZE = 25
 
 
@@ -157,6 +160,9 @@ def _section(request, role, known: dict) -> dict:
         assignments=expert,
     )
     section["role"] = str(role)
+    section["panels"] = [
+        panel for build in HOME_PANELS.get(role, ()) if (panel := build(user)) is not None
+    ]
     return section
 
 

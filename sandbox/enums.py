@@ -51,3 +51,43 @@ class CallOutcome(models.TextChoices):
     def tone(self) -> str:
         """How the outcome's badge reads (DSFR badge modifiers)."""
         return {"success": "success", "warning": "warning", "refused": "error"}[self.value]
+
+
+class StageKind(models.TextChoices):
+    """The three technical test stages of a data-exchange dossier, in the order they come."""
+
+    UNIT = "unit", _("Tests unitaires")
+    END_TO_END = "end_to_end", _("Tests de bout en bout")
+    CONNECTION = "connection", _("Tests de raccordement")
+
+    @property
+    def before(self) -> str:
+        """What the stage must be passed before (the transition it guards), said in French."""
+        return {
+            "unit": _("avant le dépôt du dossier"),
+            "end_to_end": _("avant le passage en commission"),
+            "connection": _("avant la publication au catalogue"),
+        }[self.value]
+
+
+class StageStatus(models.TextChoices):
+    TODO = "todo", _("À faire")
+    IN_PROGRESS = "in_progress", _("En cours")
+    PASSED = "passed", _("Réussi")
+    FAILED = "failed", _("Échoué")
+
+    @property
+    def tone(self) -> str:
+        """The DSFR badge modifier of the status."""
+        return {
+            "todo": "new",
+            "in_progress": "info",
+            "passed": "success",
+            "failed": "error",
+        }[self.value]
+
+
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", _("Rapport en cours de génération")
+    READY = "ready", _("Rapport disponible")
+    FAILED = "failed", _("Échec de la génération du rapport")

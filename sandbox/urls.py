@@ -1,14 +1,17 @@
 """The sandbox, under /bac-a-sable/ (portal/urls.py): the dossier's sandbox page and the
-editor's actions (`sandbox:`), the fictitious holder's pages, and django-oauth-toolkit's
-endpoints under oauth/, in DOT's own namespace (`oauth2_provider:`, which its views reverse)."""
+editor's actions (`sandbox:`), the fictitious holder's pages, the FHIR endpoints under fhir/
+(`sandbox:fhir-…`, sandbox/views/fhir.py), and django-oauth-toolkit's endpoints under oauth/,
+in DOT's own namespace (`oauth2_provider:`, which its views reverse)."""
 
 from django.urls import include, path, re_path
 from oauth2_provider import views as dot
 
-from .views import clients, holders, oauth
+from . import urls_stages
+from .views import clients, fhir, holders, oauth
 
 pages = [
     path("dossiers/<int:pk>/", clients.client_detail, name="client-detail"),
+    path("dossiers/<int:pk>/appels/", clients.client_calls, name="client-calls"),
     path("dossiers/<int:pk>/client/", clients.client_create, name="client-create"),
     path(
         "dossiers/<int:pk>/client/secret/",
@@ -28,6 +31,11 @@ pages = [
         holders.consent_withdraw_view,
         name="consent-withdraw",
     ),
+    # FHIR R4: the measures feed is a transaction Bundle posted to the base.
+    path("fhir/", fhir.fhir_measures, name="fhir-base"),
+    path("fhir/metadata", fhir.fhir_metadata, name="fhir-metadata"),
+    path("fhir/DocumentReference", fhir.fhir_document_reference, name="fhir-document-reference"),
+    path("fhir/Appointment", fhir.fhir_appointment, name="fhir-appointment"),
 ]
 
 oauth_endpoints = [
@@ -50,6 +58,8 @@ oauth_endpoints = [
         name="oauth-server-metadata",
     ),
 ]
+
+pages += urls_stages.urlpatterns  # the test stages' pages (sandbox/urls_stages.py)
 
 urlpatterns = [
     path("", include((pages, "sandbox"))),

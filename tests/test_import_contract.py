@@ -16,6 +16,7 @@ PACKAGES = (
     "decisions",
     "conventions",
     "catalogue",
+    "changes",
     "sandbox",
     "demo",
 )

@@ -29,6 +29,7 @@ from ..enums import DossierState
 from ..models import Dossier
 from .history import can_see_editor_changes, dossier_changes
 from .queries import Action, dossier_actions
+from .renewal import RenewalSection, renewal_section
 from .workflow import TRANSITIONS
 
 TIMELINE_PAGE_SIZE = 50
@@ -70,6 +71,9 @@ class DossierPage:
     #: the filled one (the next step).
     edits_questionnaire: bool = False
     questionnaire_primary: bool = False
+    #: The renewal: the dossier this one renews and what changed, or this one's renewal, or the
+    #: button that prepares it (applications/domain/renewal.py); None: nothing to say.
+    renewal: RenewalSection | None = None
 
     @property
     def shows_questionnaire(self) -> bool:
@@ -146,4 +150,5 @@ def dossier_page(
         ),
         edits_questionnaire=edits,
         questionnaire_primary=questionnaire_first,
+        renewal=None if expert_only else renewal_section(dossier=dossier, user=user),
     )

@@ -4,7 +4,7 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import rules as r
@@ -29,9 +29,16 @@ def new_reference() -> str:
     return f"D-{timezone.localdate().year}-{suffix}"
 
 
-def dossier_create(*, actor, service: Service) -> Dossier:
+def renewal_comment(renews: Dossier) -> str:
+    """The audit comment of a renewal's creation, in French whoever opens it."""
+    with translation.override("fr"):
+        return _("Renouvellement du dossier %(ref)s.") % {"ref": renews.reference}
+
+
+def dossier_create(*, actor, service: Service, renews: Dossier | None = None) -> Dossier:
     """Open a draft dossier for an eligible service, on the latest referential version; its
-    timeline starts with this creation."""
+    timeline starts with this creation. `renews`: the published dossier it renews, which may
+    stay open beside it (`applications/domain/renewal.py` checks the rest)."""
     if not (r.is_editor.test(actor) and service.organisation_id in r.user_organisation_ids(actor)):
         raise PermissionDenied(_("Vous n'êtes pas membre de cette organisation."))
     verdict = eligibility(service)
@@ -40,7 +47,10 @@ def dossier_create(*, actor, service: Service) -> Dossier:
     version = latest_version()
     if version is None:
         raise ValidationError(_("Aucun référentiel d'exigences n'est chargé : contactez l'équipe."))
-    if service.dossiers.exclude(state__in=CLOSED_STATES).exists():
+    others = service.dossiers.exclude(state__in=CLOSED_STATES)
+    if renews is not None:
+        others = others.exclude(pk=renews.pk)
+    if others.exists():
         raise ValidationError(_("Ce service a déjà un dossier en cours."))
     for _attempt in range(5):
         try:
@@ -51,6 +61,7 @@ def dossier_create(*, actor, service: Service) -> Dossier:
                     created_by=actor,
                     referential_version=version,
                     state_changed_at=timezone.now(),
+                    renews=renews,
                 )
                 append_log(
                     dossier=dossier,
@@ -58,6 +69,7 @@ def dossier_create(*, actor, service: Service) -> Dossier:
                     from_state="",
                     to_state=DossierState.DRAFT,
                     actor=actor,
+                    comment=renewal_comment(renews) if renews is not None else "",
                 )
                 return dossier
         except IntegrityError:  # a reference collision: draw another one

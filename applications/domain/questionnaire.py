@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from .. import rules as r
 from ..enums import AnswerStatus, DossierState
 from ..models import Answer, Dossier, Evidence, Requirement
+from .applicability import applicable_requirements
 
 NEEDS_JUSTIFICATION = (AnswerStatus.NON_COMPLIANT, AnswerStatus.NOT_APPLICABLE)
 
@@ -94,6 +95,7 @@ def answer_save(
         answer.justification = justification.strip()
         answer.free_text = free_text.strip()
         answer.version = current_version + 1
+        answer.carried_over = ""  # a renewal's copied answer, edited: confirmed by this edit
         answer.updated_by = actor
         try:
             with transaction.atomic():
@@ -105,6 +107,20 @@ def answer_save(
                 )
             ) from None
     return answer
+
+
+def unconfirmed_carried_over(dossier: Dossier) -> int:
+    """How many answers a renewal copied (applications/domain/renewal.py) still wait for the
+    editor's confirmation, among the requirements that apply (no query for a dossier that
+    renews none)."""
+    if not dossier.renews_id:
+        return 0
+    applicable = [requirement.pk for requirement in applicable_requirements(dossier)]
+    return (
+        Answer.objects.filter(dossier=dossier, requirement_id__in=applicable)
+        .exclude(carried_over="")
+        .count()
+    )
 
 
 def answer_gaps(answer, requirement, evidence_count) -> list[str]:

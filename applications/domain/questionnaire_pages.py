@@ -13,7 +13,11 @@ open (`expanded`: the page without JavaScript, or after a full-page post).
 While complements are requested, one query more reads the open request's questions
 (`complement_questions`): each requirement it asks about shows its question and stays editable,
 every other one is locked (read-only, no form), and the page lists the ones asked about, every
-domain included, at its top."""
+domain included, at its top.
+
+For a renewal (`Dossier.renews`), a few queries more read what changed since the renewed
+dossier (`renewal.renewal_changes`: the version diff and the answers still to confirm), listed
+at the page's top; none for any other dossier."""
 
 from dataclasses import dataclass, field
 
@@ -30,6 +34,7 @@ from .questionnaire import (
     evidence_counts,
     locked_by_complements,
 )
+from .renewal import RenewalChanges, renewal_changes
 
 STATUS_LABELS = dict(AnswerStatus.choices)
 
@@ -150,6 +155,8 @@ class QuestionnairePage:
     #: While complements are requested: what they ask about, in the referential's order
     #: (None in any other state).
     asked: list[AskedRequirement] | None = None
+    #: A renewal's changes, listed first (applications/domain/renewal.py; None otherwise).
+    renewal: RenewalChanges | None = None
 
     @property
     def complements(self) -> bool:
@@ -262,6 +269,7 @@ def questionnaire_page(
         list(sections.values()),
         expanded,
         asked,
+        renewal_changes(dossier, requirements=applicability.requirements),
     )
 
 

@@ -100,6 +100,15 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("version du référentiel"),
     )
     convention_signed_at = models.DateTimeField(_("convention signée le"), null=True, blank=True)
+    #: The published (or suspended) dossier this one renews (applications/domain/renewal.py).
+    renews = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+        verbose_name=_("renouvelle le dossier"),
+    )
     #: PostgreSQL: the service's and its organisation's names under the `french_unaccent`
     #: configuration, kept by database triggers (migration `dossier_search`) whoever writes the
     #: names; GIN-indexed. Read by `applications/domain/dossier_search.py` only; unused on SQLite.
@@ -149,12 +158,22 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         source=S.DRAFT,
         target=S.SUBMITTED,
         permission=allowed("submit"),
-        conditions=[Requires("questionnaire_is_complete")],
+        conditions=[
+            Requires("questionnaire_is_complete"),
+            Requires("carried_over_confirmed"),
+            Requires("unit_tests_passed"),
+        ],
     )
     def submit(self, *, now):
         self.submitted_at = now
 
-    @transition(state, source=S.INCOMPLETE, target=S.SUBMITTED, permission=allowed("resubmit"))
+    @transition(
+        state,
+        source=S.INCOMPLETE,
+        target=S.SUBMITTED,
+        permission=allowed("resubmit"),
+        conditions=[Requires("unit_tests_passed")],
+    )
     def resubmit(self, *, now):
         self.submitted_at = now
 
@@ -215,7 +234,13 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def complete_evaluation(self):
         pass
 
-    @transition(state, source=S.EVALUATED, target=S.IN_COMMISSION, permission=allowed("schedule"))
+    @transition(
+        state,
+        source=S.EVALUATED,
+        target=S.IN_COMMISSION,
+        permission=allowed("schedule"),
+        conditions=[Requires("end_to_end_tests_passed")],
+    )
     def schedule(self):
         pass
 
@@ -273,7 +298,11 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         source=S.REFERENCED,
         target=S.PUBLISHED,
         permission=allowed("publish"),
-        conditions=[Requires("has_signed_convention"), Requires("has_approved_card")],
+        conditions=[
+            Requires("has_signed_convention"),
+            Requires("has_approved_card"),
+            Requires("connection_tests_passed"),
+        ],
     )
     def publish(self):
         pass

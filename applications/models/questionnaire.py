@@ -43,6 +43,14 @@ class Orientation(models.Model):
         return f"Orientation — {self.service}"
 
 
+class CarriedOver(models.TextChoices):
+    """Why a renewal's answer, copied from the renewed dossier, waits for the editor's
+    confirmation (applications/domain/renewal.py); blank: confirmed, or never copied."""
+
+    UNCHANGED = "unchanged", _("Reprise de la version précédente — à confirmer")
+    CHANGED = "changed", _("Exigence modifiée — vérifiez votre réponse")
+
+
 class Answer(models.Model):
     """The editor's working answer to one requirement of a dossier (the current draft)."""
 
@@ -54,6 +62,10 @@ class Answer(models.Model):
     justification = models.TextField(_("justification"), blank=True)
     free_text = models.TextField(_("commentaire libre"), blank=True)
     version = models.PositiveIntegerField(default=0)
+    #: Copied by a renewal and not yet confirmed (cleared by a confirmation or an edit).
+    carried_over = models.CharField(
+        _("reprise"), max_length=10, choices=CarriedOver.choices, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from catalogue.domain import publication
+from catalogue.forms_measures import DereferencingForm, ReinstatementForm, SuspensionForm
 from decisions.domain.services import dossier_decide
 from decisions.forms import DecisionForm
 from reviews.domain.commission import dossier_record_opinion
@@ -39,9 +40,9 @@ DISPATCH = {
     "record_opinion": (dossier_record_opinion, OpinionForm),
     "decide": (dossier_decide, DecisionForm),
     "publish": (publication.dossier_publish, TransitionForm),
-    "suspend": (publication.dossier_suspend, TransitionForm),
-    "reinstate": (publication.dossier_reinstate, TransitionForm),
-    "dereference": (publication.dossier_dereference, TransitionForm),
+    "suspend": (publication.dossier_suspend, SuspensionForm),
+    "reinstate": (publication.dossier_reinstate, ReinstatementForm),
+    "dereference": (publication.dossier_dereference, DereferencingForm),
 }
 
 #: The actions asked on a page of their own, a reason or a question per requirement: the one

@@ -15,6 +15,7 @@ from ..domain import service_description
 from ..domain.applicability import service_orientation as current_orientation
 from ..domain.dossiers import dossier_create
 from ..domain.orientation import eligibility, orientation_save
+from ..domain.renewal import service_renewal
 from ..forms.services import OrientationForm, ServiceCreateForm, ServiceForm
 
 
@@ -80,7 +81,11 @@ def service_detail(request, pk):
     return render(
         request,
         "applications/service/detail.html",
-        {"overview": service_description.service_overview(service), "service": service},
+        {
+            "overview": service_description.service_overview(service),
+            "service": service,
+            "renewal": service_renewal(service=service, user=request.user),
+        },
     )
 
 

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
-from drf_spectacular.generators import SchemaGenerator
 
 from portal.public_cache import public_cache
 
@@ -33,6 +32,10 @@ PLURALS = {"chaîne": "chaînes", "entier": "entiers", "booléen": "booléens", 
 
 @lru_cache(maxsize=1)
 def openapi_schema() -> dict:
+    # Imported here: drf-spectacular's generator is loaded by the first request that needs it
+    # (catalogue/api/schema.py says why).
+    from drf_spectacular.generators import SchemaGenerator
+
     return SchemaGenerator().get_schema(request=None, public=True)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..domain.exchange_proofs import proofs_by_dossier
 from ..domain.history import HistoryEntry, listing_history
 from ..enums import (
     HISTORY_EVENT_KINDS,
@@ -20,7 +21,7 @@ from ..enums import (
     Region,
     Theme,
 )
-from ..models import Listing
+from ..models import ExchangeProof, Listing
 from . import links
 
 
@@ -125,8 +126,65 @@ def history_data(entries: list[HistoryEntry]) -> list[dict]:
     ]
 
 
+class PreuveEchangeSerializer(serializers.Serializer):
+    """Une étape de tests réussie par un flux d'échange de données, validée par l'équipe
+    référencement à partir des résultats du bac à sable de Mon espace santé."""
+
+    etape = serializers.ChoiceField(
+        choices=ExchangeProof.Stage.choices, help_text=_("Code stable de l'étape.")
+    )
+    libelle = serializers.CharField(help_text=_("Libellé en français."))
+    guide = serializers.CharField(help_text=_("Guide d'implémentation de l'API suivi."))
+    version_guide = serializers.CharField(
+        help_text=_("Version du guide sur laquelle l'étape a été réussie.")
+    )
+    reussi_le = serializers.DateTimeField(help_text=_("Date de validation de l'étape."))
+
+
+class FluxEchangeSerializer(serializers.Serializer):
+    """Un flux d'échange de données avec Mon espace santé et les étapes de tests réussies."""
+
+    code = serializers.ChoiceField(choices=MesApi.choices, help_text=_("Code stable de l'API."))
+    libelle = serializers.CharField(help_text=_("Libellé en français."))
+    etapes = PreuveEchangeSerializer(many=True)
+
+
+def exchange_data(listing: Listing, flows=None) -> list[dict]:
+    if flows is None:
+        flows = proofs_by_dossier([listing])[listing.dossier_id]
+    return [
+        {
+            "code": flow.api,
+            "libelle": flow.label,
+            "etapes": [
+                {
+                    "etape": proof.stage,
+                    "libelle": str(proof.get_stage_display()),
+                    "guide": proof.guide,
+                    "version_guide": proof.guide_version,
+                    "reussi_le": timezone.localtime(proof.passed_at).isoformat(),
+                }
+                for proof in flow.proofs
+            ],
+        }
+        for flow in flows
+    ]
+
+
+class ServiceListSerializer(serializers.ListSerializer):
+    """A page of services: the proofs of data exchange of the whole page read in one query."""
+
+    def to_representation(self, data):
+        listings = list(data.all() if hasattr(data, "all") else data)
+        self.child.context["exchange_proofs"] = proofs_by_dossier(listings)
+        return super().to_representation(listings)
+
+
 class ServiceSerializer(serializers.Serializer):
     """Un service numérique en santé référencé, tel que le catalogue le publie."""
+
+    class Meta:
+        list_serializer_class = ServiceListSerializer
 
     identifiant = serializers.CharField(
         source="slug", help_text=_("Identifiant stable du service (celui de son adresse).")
@@ -159,6 +217,12 @@ class ServiceSerializer(serializers.Serializer):
     )
     echanges_mes = serializers.SerializerMethodField(
         help_text=_("API de Mon espace santé par lesquelles le service échange des données.")
+    )
+    echanges_de_donnees = serializers.SerializerMethodField(
+        help_text=_(
+            "Pour chaque flux d'échange de données, les étapes de tests réussies (unitaires, de "
+            "bout en bout, de raccordement), sur quelle version du guide, et quand."
+        )
     )
     referencement = serializers.SerializerMethodField(
         help_text=_("Le référencement : date, référentiel, décision, renouvellement.")
@@ -222,6 +286,11 @@ class ServiceSerializer(serializers.Serializer):
     @extend_schema_field(ExchangeSerializer(many=True))
     def get_echanges_mes(self, listing: Listing) -> list[dict]:
         return labelled(listing.card.data_exchange, MesApi)
+
+    @extend_schema_field(FluxEchangeSerializer(many=True))
+    def get_echanges_de_donnees(self, listing: Listing) -> list[dict]:
+        page = self.context.get("exchange_proofs")
+        return exchange_data(listing, page.get(listing.dossier_id) if page else None)
 
     @extend_schema_field(ReferencementSerializer())
     def get_referencement(self, listing: Listing) -> dict:

@@ -20,9 +20,7 @@ from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -243,12 +241,3 @@ def not_found(request, rest=""):
     response = JsonResponse({"detail": str(_("Aucune ressource à cette adresse."))}, status=404)
     response[OPEN_CORS[0]] = OPEN_CORS[1]
     return response
-
-
-class ServiceSchema(ConditionalGetMixin, SpectacularAPIView):
-    """The OpenAPI 3 description: JSON by default, YAML with `?format=yaml`."""
-
-    renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer]
-
-    def last_modified(self):
-        return None  # it changes with the code only: the ETag says when

@@ -221,3 +221,22 @@ def dossier_controls_section(*, dossier, user) -> DossierControlsSection | None:
         controls=controls,
         can_suspend=dossier.state == DossierState.PUBLISHED and is_admin.test(user),
     )
+
+
+def suspension_proposal_summary(dossier) -> str:
+    """What the latest control proposing to suspend `dossier`'s service found, as the motives a
+    suspension decision starts from (catalogue/forms_measures.py): its conclusion and its
+    « non conforme » findings; empty when no control proposes it (two queries)."""
+    control = (
+        Control.objects.filter(dossier=dossier, proposes_suspension=True)
+        .order_by("-concluded_at", "-pk")
+        .first()
+    )
+    if control is None:
+        return ""
+    findings = control.findings.filter(verdict=FindingVerdict.NON_COMPLIANT).select_related(
+        "requirement"
+    )
+    lines = [control.conclusion.strip()]
+    lines += [f"- {f.requirement.code} : {f.text.strip()}" for f in findings]
+    return "\n".join(line for line in lines if line)

@@ -32,11 +32,13 @@ from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.domain.exceptions import TransitionError
+from applications.domain.renewal import open_renewal
 from applications.enums import DossierState, TransitionName
 from applications.models import Dossier, TransitionLog
 from portal.notifications.messenger import notify
@@ -95,20 +97,10 @@ def published_at(dossier: Dossier):
 
 
 def renewal_under_way(dossier: Dossier) -> Dossier | None:
-    """The renewal of the published `dossier`, if one is under way: another dossier of the
-    same service, created after `dossier` was published, in a state that is not final
-    (refused, withdrawn, de-referenced). None otherwise. The renewal feature will refine this
-    (a dossier explicitly linked to the one it renews); it is the only place to change."""
-    since = published_at(dossier)
-    if since is None:
-        return None
-    return (
-        Dossier.objects.filter(service_id=dossier.service_id, created_at__gt=since)
-        .exclude(pk=dossier.pk)
-        .exclude(state__in=DossierState.closed())
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    """The renewal of the published `dossier`, if one is under way: the dossier that explicitly
+    renews it (`Dossier.renews`), in a state that is not final (refused, withdrawn,
+    de-referenced). None otherwise (applications/domain/renewal.py `open_renewal`)."""
+    return open_renewal(dossier)
 
 
 @dataclass
@@ -210,6 +202,8 @@ def _remind(listing, dossier, *, today, months, taken) -> str | None:
         listing=listing,
         expires_on=expires_on,
         months_before=nearest,
+        renewal_link=settings.PORTAL_BASE_URL.rstrip("/")
+        + reverse("applications:dossier-renewal", args=[dossier.pk]),
     )
     return "reminded"
 

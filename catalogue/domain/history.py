@@ -1,6 +1,9 @@
 """A service's public history, read from the change feed's events (`PublicEvent`) less the card's
 updates: referenced and published (with the decision's number), renewed (the new decision's),
-suspended (with the public motive), reinstated, de-referenced (with its motive) — each dated.
+suspended (with the public motive), reinstated, de-referenced (with its motive) — each dated,
+and each with its decision's number: a suspension, reinstatement or de-referencing taken by a
+person is a decision of its own (decisions/domain/measures.py; the portal's suspension at
+expiry has none).
 
 One source for the service's page, its tombstone, the API (`historique`), the open data's
 history file and the feed (which lists every event, updates included).
@@ -92,8 +95,16 @@ class Tombstone:
     @property
     def decision_number(self) -> str:
         """The number of the decision that had referenced the service (the latest one)."""
-        numbers = [e.decision_number for e in self.history if e.decision_number]
+        referencing = (EventKind.PUBLISHED, EventKind.RENEWED)
+        numbers = [e.decision_number for e in self.history if e.kind in referencing]
+        numbers = [n for n in numbers if n]
         return numbers[-1] if numbers else ""
+
+    @property
+    def dereferencing_number(self) -> str:
+        """The number of the de-referencing decision (empty for one recorded before they were
+        decisions)."""
+        return self.history[-1].decision_number if self.history else ""
 
 
 def tombstone_for(slug: str) -> Tombstone | None:

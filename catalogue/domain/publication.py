@@ -4,11 +4,17 @@ what each writes to the public catalogue, in the transition's own transaction.
 - The listing (`Listing`) is written from the approved card and the dossier's referencing
   (decision, referential version, last day of the referencing); `listed` follows the dossier's
   state: true exactly while it is `published`.
-- Each step appends a `PublicEvent` (the change feed, with its public motive); the publication
-  of a new dossier of a service still in the catalogue is its renewal (`RENEWED`).
+- Each step appends a `PublicEvent` (the change feed, with its public motive and its decision's
+  number); the publication of a new dossier of a service still in the catalogue is its renewal
+  (`RENEWED`).
+- A suspension, reinstatement or de-referencing taken by a person is a numbered, signed
+  decision (`decisions.domain.measures.measure_record`), written in the transition's
+  transaction; the portal's own suspension at expiry (no actor) is not.
 - The public pages' cache is invalidated once the transaction commits
   (`portal.public_cache.invalidate_on_commit`): a suspended service disappears at once.
 """
+
+from datetime import date
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
@@ -23,6 +29,8 @@ from applications.domain.transitions import transition_apply
 from applications.enums import DecisionOutcome
 from applications.models import Dossier
 from conventions.models import Convention, referencing_end
+from decisions.domain.measures import measure_record
+from decisions.enums import DecisionKind
 from decisions.models import Decision
 from portal.public_cache import invalidate_on_commit
 
@@ -48,36 +56,83 @@ def dossier_publish(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     )
 
 
-def dossier_suspend(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+def dossier_suspend(
+    *,
+    dossier: Dossier,
+    actor,
+    comment: str = "",
+    motives: str = "",
+    remedy: str = "",
+    remedy_deadline: date | None = None,
+) -> Dossier:
+    """Suspend a published service: `comment` is the public motive. Taken by a person (the
+    administration), it is a numbered, signed decision stating the `motives`, what the editor
+    must fix (`remedy`) and by when (`remedy_deadline`); taken by the portal itself (no actor:
+    the expiry of the referencing, catalogue/domain/expiry.py), it is not a decision."""
     _require_motive(comment, _("Indiquez le motif public de la suspension."))
+
+    def applied(locked):
+        decision = _measure(
+            locked,
+            actor,
+            DecisionKind.SUSPENSION,
+            public_motive=comment,
+            motives=motives,
+            remedy=remedy,
+            remedy_deadline=remedy_deadline,
+        )
+        listing_hide(locked, kind=EventKind.SUSPENDED, motive=comment, decision=decision)
+
     return transition_apply(
-        "suspend",
-        dossier=dossier,
-        actor=actor,
-        comment=comment,
-        on_applied=lambda d: listing_hide(d, kind=EventKind.SUSPENDED, motive=comment),
+        "suspend", dossier=dossier, actor=actor, comment=comment, on_applied=applied
     )
 
 
-def dossier_reinstate(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+def dossier_reinstate(
+    *, dossier: Dossier, actor, comment: str = "", remedy_account: str = ""
+) -> Dossier:
+    """Put a suspended service back in the catalogue: a decision recording how the editor fixed
+    what the suspension asked (`remedy_account`), which refers to that suspension; `comment` is
+    the public motive."""
+
+    def applied(locked):
+        decision = _measure(
+            locked,
+            actor,
+            DecisionKind.REINSTATEMENT,
+            public_motive=comment,
+            remedy_account=remedy_account,
+        )
+        listing_show(locked, kind=EventKind.REINSTATED, motive=comment, decision=decision)
+
     return transition_apply(
-        "reinstate",
-        dossier=dossier,
-        actor=actor,
-        comment=comment,
-        on_applied=lambda d: listing_show(d, kind=EventKind.REINSTATED, motive=comment),
+        "reinstate", dossier=dossier, actor=actor, comment=comment, on_applied=applied
     )
 
 
-def dossier_dereference(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+def dossier_dereference(
+    *, dossier: Dossier, actor, comment: str = "", motives: str = ""
+) -> Dossier:
+    """De-reference a service, for good: a decision stating its `motives`; `comment` is the
+    public motive its tombstone page shows."""
     _require_motive(comment, _("Indiquez le motif public du déréférencement."))
+
+    def applied(locked):
+        decision = _measure(
+            locked, actor, DecisionKind.DEREFERENCING, public_motive=comment, motives=motives
+        )
+        listing_hide(locked, kind=EventKind.DEREFERENCED, motive=comment, decision=decision)
+
     return transition_apply(
-        "dereference",
-        dossier=dossier,
-        actor=actor,
-        comment=comment,
-        on_applied=lambda d: listing_hide(d, kind=EventKind.DEREFERENCED, motive=comment),
+        "dereference", dossier=dossier, actor=actor, comment=comment, on_applied=applied
     )
+
+
+def _measure(dossier: Dossier, actor, kind: str, **fields) -> Decision | None:
+    """The decision a person's measure is (None for the portal's own: no actor)."""
+    if actor is None:
+        return None
+    return measure_record(dossier=dossier, actor=actor, kind=kind, **fields)
 
 
 def _require_motive(comment: str, message: str) -> None:
@@ -90,7 +145,9 @@ def _require_motive(comment: str, message: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def listing_show(dossier: Dossier, *, kind: str, motive: str = "") -> Listing:
+def listing_show(
+    dossier: Dossier, *, kind: str, motive: str = "", decision: Decision | None = None
+) -> Listing:
     """Write the listing of a dossier that becomes `published` and list it."""
     card = Card.objects.select_for_update().get(
         service_id=dossier.service_id, state=CardState.APPROVED
@@ -104,12 +161,12 @@ def listing_show(dossier: Dossier, *, kind: str, motive: str = "") -> Listing:
         and listing.dossier_id != dossier.pk
     ):
         kind = EventKind.RENEWED  # a new dossier takes over from the one still listed
-    decision = _referencing_decision(dossier)
+    referencing = _referencing_decision(dossier)
     values = {
         "dossier": dossier,
-        "decision": decision,
-        "referenced_on": timezone.localdate(decision.decided_at),
-        "referential_version": decision.referential_version_code
+        "decision": referencing,
+        "referenced_on": timezone.localdate(referencing.decided_at),
+        "referential_version": referencing.referential_version_code
         or getattr(dossier.referential_version, "code", ""),
         "renewal_due": renewal_due(dossier),
         "grace_until": None,
@@ -128,11 +185,13 @@ def listing_show(dossier: Dossier, *, kind: str, motive: str = "") -> Listing:
         for name, value in values.items():
             setattr(listing, name, value)
     _write_card(listing, card)
-    _event(listing, kind, motive, at=now)
+    _event(listing, kind, motive, at=now, decision=decision)
     return listing
 
 
-def listing_hide(dossier: Dossier, *, kind: str, motive: str) -> Listing | None:
+def listing_hide(
+    dossier: Dossier, *, kind: str, motive: str, decision: Decision | None = None
+) -> Listing | None:
     """Take the dossier's service off the public catalogue (suspension, de-referencing)."""
     listing = Listing.objects.select_for_update().filter(service_id=dossier.service_id).first()
     if listing is None:
@@ -140,7 +199,7 @@ def listing_hide(dossier: Dossier, *, kind: str, motive: str) -> Listing | None:
     listing.listed = False
     listing.updated_at = timezone.now()
     listing.save(update_fields=["listed", "updated_at"])
-    _event(listing, kind, motive, at=listing.updated_at)
+    _event(listing, kind, motive, at=listing.updated_at, decision=decision)
     return listing
 
 
@@ -252,8 +311,14 @@ def _write_card(listing: Listing, card: Card) -> None:
     invalidate_on_commit()
 
 
-def _event(listing: Listing, kind: str, motive: str, *, at) -> PublicEvent:
+def _event(
+    listing: Listing, kind: str, motive: str, *, at, decision: Decision | None = None
+) -> PublicEvent:
+    """The change feed's event; its decision number is that of `decision` (a measure), or of
+    the listing's referencing decision for a publication or a renewal."""
     card = listing.card
+    if decision is None and kind in (EventKind.PUBLISHED, EventKind.RENEWED):
+        decision = listing.decision
     event = PublicEvent.objects.create(
         listing=listing,
         kind=kind,
@@ -261,9 +326,7 @@ def _event(listing: Listing, kind: str, motive: str, *, at) -> PublicEvent:
         motive=(motive or "").strip(),
         service_name=card.name,
         editor_name=card.editor_public_name,
-        decision_number=listing.decision.number
-        if kind in (EventKind.PUBLISHED, EventKind.RENEWED)
-        else "",
+        decision_number=decision.number if decision is not None else "",
     )
     invalidate_on_commit()
     return event

@@ -10,16 +10,21 @@ Same rate limit as the API (catalogue/api/throttling.py), same validators and 30
 (catalogue/api/conditional.py), answered from memory by the public cache until the next
 publication change. The resources themselves are built in catalogue/fhir.py."""
 
+from importlib import import_module
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from portal.public_cache import public_cache
 
-from .. import fhir
 from ..api.conditional import OPEN_CORS, catalogue_last_modified, conditional_response
 from ..api.throttling import throttled
+
+#: catalogue/fhir.py, imported by the first request it answers: its fhir.resources (pydantic)
+#: models weigh ≈ 12 MB of memory, which a web worker that never serves this view does not pay.
+fhir = SimpleLazyObject(lambda: import_module("catalogue.fhir"))
 
 
 def _response(resource, *, status: int = 200) -> HttpResponse:

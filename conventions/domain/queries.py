@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from applications.enums import DossierState
+from decisions.enums import DecisionKind
 from decisions.models import Decision
 
 from .. import rules as r
@@ -29,9 +30,13 @@ CONVENTION_STATES = (
 
 
 def dossier_latest_decision(dossier) -> Decision | None:
-    """The decision in force on the dossier: the latest (a rectification replaces the one it
-    corrects)."""
-    return dossier.decisions.order_by("-decided_at", "-pk").first()
+    """The referencing decision in force on the dossier: the latest (a rectification replaces
+    the one it corrects); the measures taken after publication (suspension…) are not it."""
+    return (
+        dossier.decisions.filter(kind=DecisionKind.REFERENCING)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
 
 
 def dossier_current_convention(dossier) -> Convention | None:

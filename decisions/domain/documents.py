@@ -11,11 +11,20 @@ from portal.notifications.messenger import notify
 from portal.pdf import render_pdf, sha256_hex
 from portal.signing import sign_pdf
 
+from ..enums import DecisionKind
 from ..models import Decision, PdfStatus
 
 #: Attempts before a decision's document is marked failed (the task retries with backoff).
 MAX_ATTEMPTS = 6
 TEMPLATE = "decisions/decision.html"
+#: The document of each kind of decision (all on templates/decisions/_measure_base.html or
+#: TEMPLATE, both on templates/pdf/base.html).
+TEMPLATES = {
+    DecisionKind.REFERENCING: TEMPLATE,
+    DecisionKind.SUSPENSION: "decisions/suspension.html",
+    DecisionKind.REINSTATEMENT: "decisions/reinstatement.html",
+    DecisionKind.DEREFERENCING: "decisions/dereferencing.html",
+}
 #: The signature field of the ministry on every decision.
 SIGNATURE_FIELD = "Signature-ministere"
 
@@ -28,9 +37,13 @@ def decision_pdf(decision: Decision) -> bytes:
     """The document of `decision`, in French whatever the language of the caller, signed
     (PAdES, `portal.signing`) in the field SIGNATURE_FIELD on behalf of its signatory.
     Without a signing key the attempt fails (SigningNotConfigured) and is retried."""
-    context = {"decision": decision, "corrected": decision.corrects}
+    context = {
+        "decision": decision,
+        "corrected": decision.corrects,
+        "suspension": decision.suspension,
+    }
     with translation.override("fr"):
-        content = render_pdf(TEMPLATE, context)
+        content = render_pdf(TEMPLATES[decision.kind], context)
     return sign_pdf(
         content,
         field_name=SIGNATURE_FIELD,

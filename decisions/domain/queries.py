@@ -3,4 +3,4 @@
 
 def dossier_decisions(*, dossier, user) -> list:
     """The dossier's decisions as its page lists them (one query; whoever sees the page)."""
-    return list(dossier.decisions.select_related("corrects"))
+    return list(dossier.decisions.select_related("corrects", "suspension"))

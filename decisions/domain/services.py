@@ -92,6 +92,21 @@ def decision_record(
     problem = motives_problem(outcome=outcome, opinion_favorable=opinion_favorable, motives=motives)
     if problem:
         raise TransitionInvalid(problem)
+    return decision_issue(
+        dossier=dossier,
+        actor=actor,
+        outcome=outcome,
+        motives=motives,
+        opinion=dossier.opinion,
+        opinion_reservations=dossier.opinion_reservations,
+        reservations_lifted=opinion_favorable and dossier.opinion == Opinion.FAVORABLE_SUSPENSIVE,
+    )
+
+
+def decision_issue(*, dossier, actor, **fields) -> Decision:
+    """Number, snapshot and write a decision on `dossier` signed by `actor` — what every kind of
+    decision shares (the referencing decision, and the measures of decisions/domain/measures.py
+    with their own `fields`) — and queue its PDF once the transaction commits."""
     service = dossier.service
     organisation = service.organisation
     version = dossier.referential_version
@@ -104,12 +119,7 @@ def decision_record(
         number=decision_number(year, sequence),
         year=year,
         sequence=sequence,
-        outcome=outcome,
-        motives=motives,
         dossier_reference=dossier.reference,
-        opinion=dossier.opinion,
-        opinion_reservations=dossier.opinion_reservations,
-        reservations_lifted=opinion_favorable and dossier.opinion == Opinion.FAVORABLE_SUSPENSIVE,
         referential_version_code=version.code if version else "",
         referential_version_title=version.title if version else "",
         service_name=service.name,
@@ -119,6 +129,7 @@ def decision_record(
         signatory_title=signatory_title,
         decided_at=decided_at,
         decided_by=actor,
+        **fields,
     )
     transaction.on_commit(partial(decision_dispatch, decision_id=decision.pk))
     return decision
@@ -148,7 +159,13 @@ def decision_correct(*, decision: Decision, actor, motives: str) -> Decision:
             field: getattr(previous, field)
             for field in (
                 "dossier_id",
+                "kind",
                 "outcome",
+                "public_motive",
+                "remedy",
+                "remedy_deadline",
+                "remedy_account",
+                "suspension_id",
                 "dossier_reference",
                 "opinion",
                 "opinion_reservations",

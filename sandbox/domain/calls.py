@@ -167,8 +167,11 @@ def call_record(
     request_summary: str = "",
     response_status: int | None = None,
     verdict: str = "",
+    case: str = "",
+    measure: str = "",
 ) -> SandboxCall:
-    """Record one call of `client`'s service (or one change of the client, with `actor`)."""
+    """Record one call of `client`'s service (or one change of the client, with `actor`); a
+    FHIR call says which case of the test book it exercised (`case`, `measure`)."""
     return SandboxCall.objects.create(
         client=client,
         holder=holder,
@@ -180,6 +183,8 @@ def call_record(
         request_summary=request_summary,
         response_status=response_status,
         verdict=verdict,
+        case=case[:64],
+        measure=measure[:32],
     )
 
 

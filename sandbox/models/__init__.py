@@ -5,6 +5,7 @@ every call the editor's service makes."""
 
 from .calls import SandboxCall
 from .clients import SandboxClient, SandboxConsent, SandboxHolder
+from .stages import StageEvidence, TestBookReport, TestStage
 from .tokens import SandboxAccessToken, SandboxGrant, SandboxIDToken, SandboxRefreshToken
 
 __all__ = [
@@ -16,4 +17,7 @@ __all__ = [
     "SandboxHolder",
     "SandboxIDToken",
     "SandboxRefreshToken",
+    "StageEvidence",
+    "TestBookReport",
+    "TestStage",
 ]

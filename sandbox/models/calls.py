@@ -40,12 +40,21 @@ class SandboxCall(models.Model):
     request_summary = models.TextField(_("requête"), blank=True)
     response_status = models.PositiveSmallIntegerField(_("statut HTTP"), null=True, blank=True)
     verdict = models.TextField(_("verdict"), blank=True)
+    #: A FHIR call: the test book's case it exercised (the validation's `Verdict.case`, e.g.
+    #: `measures.body_weight`; the API's own case when the call was refused before any
+    #: validation, e.g. `measures`) and the measure recognised (`Verdict.measure`).
+    case = models.CharField(_("cas du cahier de tests"), max_length=64, blank=True)
+    measure = models.CharField(_("mesure"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("appel au bac à sable")
         verbose_name_plural = _("appels au bac à sable")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["client", "-at", "-id"], name="sandbox_call_recent_idx")]
+        indexes = [
+            models.Index(fields=["client", "-at", "-id"], name="sandbox_call_recent_idx"),
+            # The test book reads a client's FHIR calls by case and outcome.
+            models.Index(fields=["client", "case", "outcome"], name="sandbox_call_case_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.get_outcome_display()}"
@@ -53,3 +62,18 @@ class SandboxCall(models.Model):
     @property
     def outcome_tone(self) -> str:
         return CallOutcome(self.outcome).tone
+
+    @property
+    def verdict_lines(self) -> list[tuple[str, str, str]]:
+        """The verdict, a line each: (rule, expression, text). A FHIR call's refusal stores one
+        issue a line, its rule (e.g. `observation.unit`), its FHIRPath-like expression and its
+        French diagnostic separated by tabs (sandbox/domain/fhir_api.py); other lines are text
+        only."""
+        lines = []
+        for line in self.verdict.splitlines():
+            parts = line.split("\t", 2)
+            if len(parts) == 3:
+                lines.append((parts[0], parts[1], parts[2]))
+            elif line.strip():
+                lines.append(("", "", line))
+        return lines

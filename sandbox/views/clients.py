@@ -2,14 +2,17 @@
 the editor's actions on the client. Organisation members see it, staff who may open the dossier
 read it, anyone else gets a 404; only the dossier's editors, while it is open, change it (403)."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications.models import Dossier
 
@@ -19,12 +22,17 @@ from ..domain.clients import (
     sandbox_client_set_redirect_uris,
 )
 from ..domain.exceptions import SandboxError
+from ..domain.fhir_api import case_label, measure_label
+from ..domain.fhir_metadata import example_measures_bundle
 from ..domain.pages import sandbox_page
+from ..enums import CallKind
 from ..forms import RedirectUrisForm
-from ..models import SandboxClient
+from ..models import SandboxCall, SandboxClient
 from ..rules import can_manage_sandbox, can_view_sandbox
 
 CALLS_REGION = "appels-bac-a-sable"
+#: How often the open page asks whether new calls arrived (an empty 204 when none did).
+CALLS_POLL_SECONDS = 3
 
 
 def _visible_dossier(request, pk) -> Dossier:
@@ -59,21 +67,75 @@ def endpoints(request) -> list[tuple[str, str]]:
     return [(label, request.build_absolute_uri(reverse(name))) for label, name in names]
 
 
+def fhir_endpoints(request) -> list[tuple[str, str, str]]:
+    """The sandbox's FHIR endpoints, absolute: (label, method, address)."""
+    names = [
+        (
+            _("Mesures de santé (Bundle de transaction, à la base FHIR)"),
+            "POST",
+            "sandbox:fhir-base",
+        ),
+        (_("Documents de santé"), "POST", "sandbox:fhir-document-reference"),
+        (_("Agenda"), "POST", "sandbox:fhir-appointment"),
+        (_("Déclaration de capacités (CapabilityStatement)"), "GET", "sandbox:fhir-metadata"),
+    ]
+    return [
+        (label, method, request.build_absolute_uri(reverse(name))) for label, method, name in names
+    ]
+
+
+def fhir_example(request, page) -> tuple[str, str]:
+    """(the curl command, the Bundle it posts) of the page's example: a body weight of the
+    client's first holder."""
+    holder = page.holders[0].test_identifier if page.holders else "984059912345678"
+    bundle = example_measures_bundle(
+        subject_identifier=holder, when=timezone.localtime().isoformat(timespec="seconds")
+    )
+    url = request.build_absolute_uri(reverse("sandbox:fhir-base"))
+    curl = (
+        f"curl -X POST '{url}' \\\n"
+        "  -H 'Authorization: Bearer JETON' \\\n"
+        "  -H 'Content-Type: application/fhir+json' \\\n"
+        "  --data-binary @mesure.json"
+    )
+    return curl, json.dumps(bundle, indent=2, ensure_ascii=False)
+
+
+def _label_calls(page) -> None:
+    """Each FHIR call of the page with the French label of its test-book case and measure."""
+    for call in page.calls or ():
+        if call.kind == CallKind.FHIR:
+            call.case_display = case_label(call.case, call.measure) if call.case else ""
+            call.measure_display = measure_label(call.measure) if call.measure else ""
+
+
+def _calls_context(page) -> dict:
+    return {
+        "page": page,
+        "calls_region": CALLS_REGION,
+        "calls_poll_seconds": CALLS_POLL_SECONDS,
+    }
+
+
 def _page(request, dossier, *, form=None, status=200):
     page = sandbox_page(dossier=dossier, user=request.user, calls_page=request.GET.get("page"))
+    _label_calls(page)
     if page.can_manage and page.client is None and form is None:
         form = RedirectUrisForm()
     if request.htmx and request.htmx.target == CALLS_REGION:
-        return render(request, "sandbox/client/_calls.html", {"page": page})
+        return render(request, "sandbox/client/_calls.html", _calls_context(page))
+    curl, example = fhir_example(request, page)
     return render(
         request,
         "sandbox/client/detail.html",
         {
-            "page": page,
+            **_calls_context(page),
             "dossier": dossier,
             "form": form,
             "endpoints": endpoints(request),
-            "calls_region": CALLS_REGION,
+            "fhir_endpoints": fhir_endpoints(request),
+            "fhir_curl": curl,
+            "fhir_example": example,
         },
         status=status,
     )
@@ -82,6 +144,23 @@ def _page(request, dossier, *, form=None, status=200):
 @login_required
 def client_detail(request, pk):
     return _page(request, _visible_dossier(request, pk))
+
+
+@login_required
+@require_GET
+def client_calls(request, pk):
+    """The list of calls, polled by the open page (`?depuis=` the number of calls it shows):
+    204 and nothing else when no call arrived since (calls are only ever added), otherwise the
+    list as the page would show it."""
+    dossier = _visible_dossier(request, pk)
+    seen = request.GET.get("depuis", "")
+    if seen.isdigit() and int(seen) == SandboxCall.objects.filter(client__dossier=dossier).count():
+        return HttpResponse(status=204)
+    page = sandbox_page(dossier=dossier, user=request.user, calls_page=request.GET.get("page"))
+    if page.client is None:
+        raise Http404
+    _label_calls(page)
+    return render(request, "sandbox/client/_calls_list.html", _calls_context(page))
 
 
 @login_required

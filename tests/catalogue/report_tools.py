@@ -22,10 +22,12 @@ def in_paris(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=PARIS)
 
 
-def renewal_dossier(dossier: Dossier, *, state=DossierState.DRAFT) -> Dossier:
-    """Another dossier of the same service, created now (the renewal feature will file it
-    through its own service; today a service has one open dossier, so it is written here)."""
+def renewal_dossier(dossier: Dossier, *, state=DossierState.DRAFT, linked=True) -> Dossier:
+    """Another dossier of the same service, created now in any `state`, that renews `dossier`
+    (`linked`; the renewal's own service, `renewal_open`, is tested in
+    tests/applications/test_renewal.py), or not."""
     return Dossier.objects.create(
+        renews=dossier if linked else None,
         service_id=dossier.service_id,
         reference=f"D-{timezone.localdate().year}-{secrets.token_hex(3).upper()}",
         created_by=dossier.created_by,

@@ -23,6 +23,7 @@ from reviews.domain.evaluation import evaluation_sign, verdict_save
 from reviews.models import Assignment, CommissionSession, SessionMember
 
 from .people import OrganisationFactory, editor, expert, staff_user
+from .stages import pass_stage_before
 
 S = DossierState
 
@@ -169,10 +170,31 @@ def _path(state):
     }[state]
 
 
-def dossier_in_state(state, *, organisation=None, requests_data_exchange=False, filled=True):
+def measure_fields(transition: str) -> dict:
+    """What a person's `suspend`, `reinstate` or `dereference` needs besides its public motive
+    (`comment`): the fields of its decision (decisions/domain/measures.py). The deadline is a
+    month after today, whatever the frozen clock."""
+    from django.utils import timezone
+
+    return {
+        "suspend": {
+            "motives": "Le contrôle a constaté un hébergement des données hors HDS.",
+            "remedy": "Héberger les données chez un hébergeur certifié HDS.",
+            "remedy_deadline": timezone.localdate() + timedelta(days=30),
+        },
+        "reinstate": {"remedy_account": "Les données sont hébergées chez un hébergeur HDS."},
+        "dereference": {"motives": "Le service a cessé son activité."},
+    }[transition]
+
+
+def dossier_in_state(
+    state, *, organisation=None, requests_data_exchange=False, filled=True, stages=True
+):
     """Return (dossier, cast) with the dossier brought to `state` by the real services.
 
     The questionnaire is filled in completely unless `filled=False` (then only drafts make sense).
+    A data-exchange dossier has the test stage each transition needs passed unless `stages=False`
+    (tests/factories/stages.py).
     """
     from applications.domain import transitions as t
     from decisions.domain.services import dossier_decide
@@ -233,14 +255,16 @@ def dossier_in_state(state, *, organisation=None, requests_data_exchange=False, 
         "card": lambda d: _approve_card(d, cast),
         "publish": lambda d: publication.dossier_publish(dossier=d, actor=cast.admin),
         "suspend": lambda d: publication.dossier_suspend(
-            dossier=d, actor=cast.admin, comment="Audit."
+            dossier=d, actor=cast.admin, comment="Audit.", **measure_fields("suspend")
         ),
         "dereference": lambda d: publication.dossier_dereference(
-            dossier=d, actor=cast.ministry, comment="Fin."
+            dossier=d, actor=cast.ministry, comment="Fin.", **measure_fields("dereference")
         ),
         "withdraw": lambda d: t.dossier_withdraw(dossier=d, actor=cast.editor),
     }
     for step in _path(state):
+        if stages:  # a data-exchange dossier's test stage before the transition that needs it
+            pass_stage_before(step, dossier, cast.instructor)
         dossier = steps[step](dossier)
     assert dossier.state == state
     return Dossier.objects.get(pk=dossier.pk), cast
@@ -274,3 +298,35 @@ def _approve_card(dossier, cast):
 def _sign_convention(dossier):
     Dossier.objects.filter(pk=dossier.pk).update(convention_signed_at=timezone.now())
     return Dossier.objects.get(pk=dossier.pk)
+
+
+def renewed_referential(folder: Path):
+    """A version « T2 » that supersedes the test referential, for renewals across a change:
+    ETH-ACC-01's statement changed, RGPD-FIN-01 replaced by a new RGPD-FIN-02 (no evidence
+    required), the others unchanged. Written to `folder` and loaded; the current version from
+    then on."""
+    text = SMALL_REFERENTIAL.read_text(encoding="utf-8")
+    for old, new in (
+        ('version: "T1"', 'version: "T2"\nsupersedes: "T1"'),
+        ('title: "Référentiel de test"', 'title: "Référentiel de test, deuxième version"'),
+        ("published_on: 2020-01-01", "published_on: 2021-01-01"),
+        (
+            'statement: "Une déclaration d\'accessibilité est publiée."',
+            'statement: "Une déclaration d\'accessibilité à jour est publiée sur le service."',
+        ),
+        ("code: RGPD-FIN-01", "code: RGPD-FIN-02"),
+        ('title: "Registre des traitements"', 'title: "Information des personnes"'),
+        (
+            'statement: "Le registre des traitements est tenu."',
+            'statement: "Les personnes sont informées de chaque finalité."',
+        ),
+        (
+            'evidence: {required: true, kinds: [document], description: "Extrait du registre"}',
+            'evidence: {required: false, kinds: [document], description: ""}',
+        ),
+    ):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = Path(folder) / "referential-renewed.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_referential(path).version

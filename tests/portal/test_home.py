@@ -4,8 +4,10 @@ import re
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -64,10 +66,27 @@ HOMES = {
 }
 
 
-def test_each_demo_role_lands_on_its_to_do_list(client):
-    call_command(
-        "seed_demo", "--force", "--catalogue=0", verbosity=0
-    )  # once: seeding takes a few seconds
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo data (`seed_demo`), seeded once for the module's two tests that need it (seeding
+    takes seconds) and rolled back at its end; each test runs in a savepoint of its own. The
+    plain static storage and a cache in memory, as tests/conftest.py gives each test."""
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with (
+        override_settings(STORAGES=storages, CACHES=caches),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", "--force", "--catalogue=0", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+def test_each_demo_role_lands_on_its_to_do_list(client, demo):
     for email, (title, present, absent) in HOMES.items():
         client.force_login(User.objects.get(email=email))
         response = client.get(reverse("home"))
@@ -80,9 +99,9 @@ def test_each_demo_role_lands_on_its_to_do_list(client):
             assert text not in html, (email, text)
 
 
-def test_seed_demo_is_idempotent_and_refuses_production(settings):
-    call_command("seed_demo", "--force", "--catalogue=0", verbosity=0)
+def test_seed_demo_is_idempotent_and_refuses_production(settings, demo):
     counts = (User.objects.count(),)
+    assert counts >= (len(HOMES),)  # the demo accounts, seeded once already
     call_command("seed_demo", "--force", "--catalogue=0", verbosity=0)
     assert (User.objects.count(),) == counts
     settings.DEBUG = False

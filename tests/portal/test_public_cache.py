@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from catalogue.domain import publication
 from portal.public_cache import PublicCache
 from tests.catalogue.helpers import published
+from tests.factories.dossiers import measure_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,9 @@ def test_a_suspension_is_seen_at_the_next_request(app, django_capture_on_commit_
     detail = f"/catalogue/services/{listing.slug}/"
     assert call(app, detail)[0] == 200 and call(app, detail)[0] == 200
     with django_capture_on_commit_callbacks(execute=True):
-        publication.dossier_suspend(dossier=dossier, actor=cast.admin, comment="Contrôle.")
+        publication.dossier_suspend(
+            dossier=dossier, actor=cast.admin, comment="Contrôle.", **measure_fields("suspend")
+        )
     assert call(app, detail)[0] == 404
     assert listing.card.name.encode() not in call(app, "/catalogue/")[2]
 

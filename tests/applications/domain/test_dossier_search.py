@@ -1,8 +1,7 @@
 """The one search of the staff lists (applications/domain/dossier_search.py) on PostgreSQL: names
 without accents or case, word prefixes, French stemming, the organisation's name, whole or partial
-references; the vector kept by triggers whoever renames; and the GIN indexes it reads."""
-
-import contextlib
+references; the vector kept by triggers whoever renames. The GIN indexes it reads, on production
+sizes: test_dossier_search_indexes.py."""
 
 import pytest
 from django.db import connection
@@ -16,9 +15,9 @@ from applications.domain.dossier_search import (
     reference_fragment,
     search_text,
 )
-from applications.models import Dossier, Service
+from applications.models import Dossier
 from reviews.models import Assignment
-from tests.explain import analyze, plan, require_postgresql, without_index
+from tests.explain import require_postgresql
 from tests.factories import OrganisationFactory, ServiceFactory, expert, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -172,97 +171,6 @@ def test_query_helpers():
     assert fold("Santé Île-de-France") == "sante ile-de-france"
     assert prefix_tsquery("santé (connectée) | & !") == "santé:* & connectée:*"
     assert prefix_tsquery("l'hôpital") == "hôpital:*"  # the article is left out
-
-
-# ---------------------------------------------------------------------------------------------
-# Indexes: the search reads the GIN indexes, whatever the number of dossiers
-# ---------------------------------------------------------------------------------------------
-
-
-#: A prefix query's selectivity is estimated from the lexemes' statistics: on a small table, or
-#: one whose names share a handful of words, reading it whole costs the planner less than a
-#: bitmap of the index. Production sizes, and names as varied as real ones.
-SEARCH_ROWS = 30_000
-SERVICES = 3_000
-LETTERS = "bcdfghjklmnpqrstvwxz"
-
-
-def _word(n: int) -> str:
-    """A made-up word per number ("bbbb", "bbbc"…): as many distinct names as services."""
-    letters = ""
-    for _ in range(4):
-        n, rest = divmod(n, len(LETTERS))
-        letters += LETTERS[rest] + "a"
-    return letters
-
-
-@contextlib.contextmanager
-def _index_costs_settled():
-    """A GIN index keeps, physically, the entries of every test's rolled-back rows (its pending
-    list and pages are not transactional): on the test database the planner prices it far above
-    what it costs in production, where VACUUM tidies it. Reading the table whole is then taken
-    off the table (for this transaction only), so that the plan shows whether the index serves
-    the query at all — and without the index, it cannot."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = on")
-
-
-def _varied_dossiers(instructor):
-    organisations = [OrganisationFactory(name=f"Éditeur {_word(n)}") for n in range(20)]
-    services = Service.objects.bulk_create(
-        Service(organisation=organisations[n % 20], name=f"Service {_word(n)}")
-        for n in range(SERVICES)
-    )
-    now = timezone.now()
-    Dossier.objects.bulk_create(
-        Dossier(
-            service=services[n % SERVICES],
-            reference=f"X-{n:07d}",
-            state="submitted",
-            created_by=instructor,
-            state_changed_at=now,
-        )
-        for n in range(SEARCH_ROWS)
-    )
-    analyze(Dossier._meta.db_table)
-
-
-def test_search_by_name_reads_the_gin_index(instructor):
-    _varied_dossiers(instructor)
-    _dossier(instructor, service="Allergoscope", organisation="Pollen SAS", reference="A-1")
-    analyze(Dossier._meta.db_table)
-    page = Dossier.objects.filter(dossier_match("allergo"))[:25]
-
-    with _index_costs_settled():
-        with_index = plan(page)
-        with without_index("dossier_search_idx"):
-            without = plan(page)
-
-    assert "Bitmap Index Scan on dossier_search_idx" in with_index, with_index
-    assert "Rows Removed by Index Recheck" not in with_index, with_index
-    assert "dossier_search_idx" not in without, without
-    assert "Rows Removed by Filter: 30000" in without, without  # every row read
-    assert [d.service.name for d in page] == ["Allergoscope"]
-
-
-def test_search_by_partial_reference_reads_the_trigram_index(instructor):
-    _varied_dossiers(instructor)
-    page = Dossier.objects.filter(dossier_match("0012345"))[:25]
-
-    with _index_costs_settled():
-        with_index = plan(page)
-        with without_index("dossier_reference_trgm_idx"):
-            without = plan(page)
-
-    assert "Bitmap Index Scan on dossier_reference_trgm_idx" in with_index, with_index
-    assert "dossier_reference_trgm_idx" not in without, without
-    assert "Rows Removed by Filter: 29999" in without, without  # every row read
-    assert [d.reference for d in page] == ["X-0012345"]
 
 
 def test_the_migration_created_the_configuration_and_the_triggers(instructor):

@@ -22,7 +22,12 @@ from applications.views.dossiers import DISPATCH
 from reviews.domain.commission import reservations_respond
 from tests.assertions import assert_nothing_changed
 from tests.factories import OrganisationFactory, editor, expert
-from tests.factories.dossiers import _approve_card, _sign_convention, dossier_in_state
+from tests.factories.dossiers import (
+    _approve_card,
+    _sign_convention,
+    dossier_in_state,
+    measure_fields,
+)
 
 S = DossierState
 BEFORE_DECISION = [
@@ -104,8 +109,12 @@ def _arguments(name, cast):
         "decide": {"outcome": DecisionOutcome.REFUSED, "motives": "Exigences non satisfaites."},
         "schedule": {"session": cast.session},
         "declare_incomplete": {"comment": "Il manque l'AIPD."},
-        "suspend": {"comment": "Contrôle en cours."},
-        "dereference": {"comment": "Le service a cessé son activité."},
+        "suspend": {"comment": "Contrôle en cours.", **measure_fields("suspend")},
+        "reinstate": {"comment": "Corrigé.", **measure_fields("reinstate")},
+        "dereference": {
+            "comment": "Le service a cessé son activité.",
+            **measure_fields("dereference"),
+        },
     }.get(name, {})
 
 

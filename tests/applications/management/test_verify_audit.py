@@ -19,7 +19,7 @@ from tests.applications.audit_tools import (
     triggers_disabled,
     unkeyed_hash,
 )
-from tests.factories.dossiers import dossier_in_state
+from tests.factories.dossiers import dossier_in_state, measure_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,9 @@ def test_deleted_last_rows_ending_on_the_same_state_are_caught_by_the_date(time_
     """Published → suspended → published: cut the last two rows and the state still matches."""
     dossier, cast = dossier_in_state(DossierState.SUSPENDED)
     time_machine.move_to(timezone.now() + timedelta(hours=2))
-    dossier = publication.dossier_reinstate(dossier=dossier, actor=cast.admin, comment="Levée.")
+    dossier = publication.dossier_reinstate(
+        dossier=dossier, actor=cast.admin, comment="Levée.", **measure_fields("reinstate")
+    )
     assert dossier.state == DossierState.PUBLISHED
     call_command("verify_audit")  # intact so far
     last_seq = rows(dossier)[-1].seq

@@ -24,6 +24,7 @@ from catalogue.domain.search import FILTERS, Criteria, listings_search
 from catalogue.models import Listing
 from decisions.models import Decision
 from tests.catalogue.helpers import extra_listing, published
+from tests.factories.dossiers import measure_fields
 
 from .public_cache_client import public_cache_app, wsgi_get
 
@@ -227,7 +228,9 @@ def test_only_listed_services_have_a_detail(client, catalogue):
     assert missing.json() == {"detail": missing.json()["detail"]}
     assert client.get(f"{LIST}inconnu/").status_code == 404
 
-    publication.dossier_suspend(dossier=dossier, actor=cast.admin, comment="Audit en cours.")
+    publication.dossier_suspend(
+        dossier=dossier, actor=cast.admin, comment="Audit en cours.", **measure_fields("suspend")
+    )
     assert client.get(f"{LIST}{base.slug}/").status_code == 404
     assert base.slug not in {i["identifiant"] for i in client.get(LIST).json()["results"]}
 
@@ -288,7 +291,12 @@ def test_conditional_get_and_invalidation_through_the_public_cache(
     assert len(queries) == 2
 
     with django_capture_on_commit_callbacks(execute=True):
-        publication.dossier_suspend(dossier=dossier, actor=cast.admin, comment="Audit en cours.")
+        publication.dossier_suspend(
+            dossier=dossier,
+            actor=cast.admin,
+            comment="Audit en cours.",
+            **measure_fields("suspend"),
+        )
     status, headers, body = wsgi_get(app, LIST)
     assert status.startswith("200")
     assert base.slug not in {i["identifiant"] for i in json.loads(body)["results"]}
@@ -382,14 +390,22 @@ def test_the_documentation_page_is_written_from_the_schema(client, catalogue):
     assert "<script" not in body.split("</header>", 1)[1].split("<footer", 1)[0]
 
 
+def test_the_list_shows_each_service_s_data_exchange_flows(client, catalogue):
+    extra = catalogue[3]
+    items = {item["identifiant"]: item for item in client.get(LIST).json()["results"]}
+    flows = items[extra["carnet"].slug]["echanges_de_donnees"]
+    assert "measures" in [flow["code"] for flow in flows]
+
+
 def test_the_list_costs_the_same_queries_for_one_service_or_five(client, catalogue):
     client.get(LIST)  # the first request of a process loads its content types etc.
     with CaptureQueriesContext(connection) as one:
         assert client.get(f"{LIST}?q=carnet").json()["count"] == 1
     with CaptureQueriesContext(connection) as five:
         assert client.get(LIST).json()["count"] == 5
-    # The catalogue's last change, the count, the page, the page's history events.
-    assert len(one) == len(five) == 4
+    # The catalogue's last change, the count, the page, the page's history events, and the
+    # page's proofs of data exchange (skipped when no service of the page exchanges data).
+    assert len(one) == len(five) == 5
 
 
 def test_other_api_addresses(client, catalogue):

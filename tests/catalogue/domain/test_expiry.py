@@ -29,7 +29,7 @@ from portal.notifications.models import OutboxMessage
 from portal.organisations.models import Membership
 from tests.catalogue.helpers import published
 from tests.catalogue.report_tools import T0, in_paris, renewal_dossier
-from tests.factories.dossiers import _approve_card, dossier_in_state
+from tests.factories.dossiers import _approve_card, dossier_in_state, measure_fields
 from tests.factories.people import editor
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,12 @@ def test_a_reminder_says_when_and_points_to_the_dossier(referencing, settings):
         message.subject == f"Le référencement de « {listing.card.name} » prend fin le 9 mars 2027"
     )
     assert "C'est dans 3 mois." in message.body
-    assert f"{settings.PORTAL_BASE_URL.rstrip('/')}/dossiers/{dossier.pk}/" in message.body
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    assert f"{base}/dossiers/{dossier.pk}/" in message.body
+    # The page where the renewal is opened.
+    assert f"Préparer le renouvellement : {base}/dossiers/{dossier.pk}/renouvellement/" in (
+        message.body
+    )
 
 
 def test_former_members_receive_nothing(referencing):
@@ -197,7 +202,12 @@ def test_a_service_reinstated_after_its_suspension_at_expiry_is_not_suspended_ag
     dossier, cast, listing = referencing
     _run(LAST_DAY + timedelta(days=1))
     with time_machine.travel(in_paris(LAST_DAY + timedelta(days=2)), tick=False):
-        publication.dossier_reinstate(dossier=Dossier.objects.get(pk=dossier.pk), actor=cast.admin)
+        publication.dossier_reinstate(
+            dossier=Dossier.objects.get(pk=dossier.pk),
+            actor=cast.admin,
+            comment="Corrigé.",
+            **measure_fields("reinstate"),
+        )
     _run(LAST_DAY + timedelta(days=3))
     assert _state(dossier) == DossierState.PUBLISHED
     assert TransitionLog.objects.filter(dossier=dossier, transition="suspend").count() == 1
@@ -249,22 +259,22 @@ def test_a_renewal_withdrawn_during_the_grace_months_ends_them(referencing):
 
 
 @pytest.mark.parametrize(
-    ("created", "state", "under_way"),
+    ("linked", "state", "under_way"),
     [
-        ("after", DossierState.DRAFT, True),
-        ("after", DossierState.UNDER_EVALUATION, True),
-        ("after", DossierState.REFERENCED, True),
-        ("after", DossierState.WITHDRAWN, False),
-        ("after", DossierState.REFUSED, False),
-        ("after", DossierState.DEREFERENCED, False),
-        ("before", DossierState.DRAFT, False),
+        (True, DossierState.DRAFT, True),
+        (True, DossierState.UNDER_EVALUATION, True),
+        (True, DossierState.REFERENCED, True),
+        (True, DossierState.WITHDRAWN, False),
+        (True, DossierState.REFUSED, False),
+        (True, DossierState.DEREFERENCED, False),
+        (False, DossierState.DRAFT, False),  # another dossier of the service, not its renewal
     ],
 )
-def test_what_counts_as_a_renewal_under_way(referencing, created, state, under_way):
+def test_what_counts_as_a_renewal_under_way(referencing, linked, state, under_way):
+    """The dossier that explicitly renews the published one (`Dossier.renews`), still open."""
     dossier, cast, listing = referencing
-    moment = T0 + timedelta(days=30) if created == "after" else T0 - timedelta(days=1)
-    with time_machine.travel(moment, tick=False):
-        other = renewal_dossier(dossier, state=state)
+    with time_machine.travel(T0 + timedelta(days=30), tick=False):
+        other = renewal_dossier(dossier, state=state, linked=linked)
     assert (renewal_under_way(dossier) == other) is under_way
     assert renewal_under_way(Dossier.objects.get(pk=other.pk)) is None  # never published
 

@@ -23,7 +23,7 @@ from catalogue.enums import EventKind
 from catalogue.models import Listing
 from tests.catalogue.helpers import extra_listing, published
 from tests.catalogue.report_tools import T0
-from tests.factories.dossiers import dossier_in_state
+from tests.factories.dossiers import dossier_in_state, measure_fields
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/services/"
@@ -47,13 +47,24 @@ def history(django_db_setup, django_db_blocker):
             dossier_b, cast_b, listing_b = published()
         with time_machine.travel(T0 + timedelta(days=10), tick=False):
             dossier_a = publication.dossier_suspend(
-                dossier=dossier_a, actor=cast_a.admin, comment="Contrôle de sécurité en cours."
+                dossier=dossier_a,
+                actor=cast_a.admin,
+                comment="Contrôle de sécurité en cours.",
+                **measure_fields("suspend"),
             )
         with time_machine.travel(T0 + timedelta(days=20), tick=False):
-            publication.dossier_reinstate(dossier=dossier_a, actor=cast_a.admin)
+            publication.dossier_reinstate(
+                dossier=dossier_a,
+                actor=cast_a.admin,
+                comment="Corrigé.",
+                **measure_fields("reinstate"),
+            )
         with time_machine.travel(T0 + timedelta(days=30), tick=False):
             publication.dossier_dereference(
-                dossier=dossier_b, actor=cast_b.ministry, comment="Manquement grave au RGPD."
+                dossier=dossier_b,
+                actor=cast_b.ministry,
+                comment="Manquement grave au RGPD.",
+                **measure_fields("dereference"),
             )
         with time_machine.travel(T0 + timedelta(days=40), tick=False):
             renewal = _renew(listing_a, cast_a)
@@ -72,7 +83,7 @@ def test_the_history_lists_each_public_event_oldest_first(history):
         EventKind.REINSTATED,
         EventKind.RENEWED,
     ]
-    first_decision = dossier_a.decisions.get().number
+    first_decision = dossier_a.decisions.get(kind="referencing").number
     assert entries[0].decision_number == first_decision
     assert entries[1].motive == "Contrôle de sécurité en cours."
     assert entries[3].decision_number == renewal.decisions.get().number != first_decision
@@ -90,7 +101,7 @@ def test_the_page_shows_the_history(client, history):
         "Contrôle de sécurité en cours.",
         "Réintégration au catalogue",
         "Renouvellement du référencement",
-        f"n° {dossier_a.decisions.get().number}",
+        f"n° {dossier_a.decisions.get(kind='referencing').number}",
         f"n° {renewal.decisions.get().number}",
         "20 mars 2026",  # the suspension, ten days after 10 March
     ):
@@ -115,7 +126,7 @@ def test_the_api_gives_the_history_in_the_list_and_the_detail(client, history):
         "evenement": "suspended",
         "libelle": "Suspension",
         "date": timezone.localtime(T0 + timedelta(days=10)).isoformat(),
-        "decision": None,
+        "decision": dossier_a.decisions.get(kind="suspension").number,
         "motif": "Contrôle de sécurité en cours.",
     }
     assert item["historique"][3]["decision"] == renewal.decisions.get().number
@@ -164,7 +175,9 @@ def test_the_open_data_history_has_every_service_s_events(client, history):
     ]
     dereferenced = mine[4]
     assert dereferenced["motif"] == "Manquement grave au RGPD."
-    assert dereferenced["numero_decision"] == ""
+    assert dereferenced["numero_decision"] == (
+        listing_b.dossier.decisions.get(kind="dereferencing").number
+    )
     assert dereferenced["date"].startswith("2026-04-09T")
     data = client.get("/catalogue/donnees/historique.json").json()
     assert data["nombre_evenements"] == len(data["evenements"]) == len(rows)
@@ -210,7 +223,9 @@ def test_a_suspended_or_unknown_service_is_no_tombstone(client, history):
     assert client.get(f"/catalogue/services/{hidden.slug}/").status_code == 404
     assert client.get(f"{LIST}{hidden.slug}/").status_code == 404
 
-    publication.dossier_suspend(dossier=renewal, actor=cast_a.admin, comment="Audit.")
+    publication.dossier_suspend(
+        dossier=renewal, actor=cast_a.admin, comment="Audit.", **measure_fields("suspend")
+    )
     assert not Listing.objects.get(pk=listing_a.pk).listed
     assert tombstone_for(listing_a.slug) is None
     assert client.get(f"/catalogue/services/{listing_a.slug}/").status_code == 404

@@ -19,7 +19,12 @@ from catalogue.enums import EventKind
 from catalogue.models import Listing, PublicEvent
 from tests.assertions import assert_nothing_changed
 from tests.catalogue.helpers import published
-from tests.factories.dossiers import _approve_card, _sign_convention, dossier_in_state
+from tests.factories.dossiers import (
+    _approve_card,
+    _sign_convention,
+    dossier_in_state,
+    measure_fields,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +63,17 @@ def test_publish_needs_the_approved_card_and_writes_nothing_without_it():
 def test_visible_exactly_while_published_at_every_transition():
     dossier, cast, listing = published()
     assert _visible(listing)
-    dossier = publication.dossier_suspend(dossier=dossier, actor=cast.admin, comment="Contrôle.")
+    dossier = publication.dossier_suspend(
+        dossier=dossier, actor=cast.admin, comment="Contrôle.", **measure_fields("suspend")
+    )
     assert not _visible(listing)
-    dossier = publication.dossier_reinstate(dossier=dossier, actor=cast.admin, comment="Corrigé.")
+    dossier = publication.dossier_reinstate(
+        dossier=dossier, actor=cast.admin, comment="Corrigé.", **measure_fields("reinstate")
+    )
     assert _visible(listing)
-    publication.dossier_dereference(dossier=dossier, actor=cast.ministry, comment="Fin.")
+    publication.dossier_dereference(
+        dossier=dossier, actor=cast.ministry, comment="Fin.", **measure_fields("dereference")
+    )
     assert not _visible(listing)
     kinds = list(PublicEvent.objects.filter(listing=listing).values_list("kind", "motive"))
     assert kinds == [
@@ -79,7 +90,9 @@ def test_suspension_and_dereferencing_need_a_public_motive():
         assert_nothing_changed(dossier, tables=(PublicEvent,)),
         pytest.raises(TransitionInvalid, match="motif public"),
     ):
-        publication.dossier_suspend(dossier=dossier, actor=cast.admin, comment="  ")
+        publication.dossier_suspend(
+            dossier=dossier, actor=cast.admin, comment="  ", **measure_fields("suspend")
+        )
     dossier.refresh_from_db()
     assert dossier.state == S.PUBLISHED and _visible(listing)
 
@@ -90,7 +103,9 @@ def test_a_failed_transition_leaves_the_listing_as_it_was():
         assert_nothing_changed(dossier, tables=(Listing, PublicEvent), rows=(listing,)),
         pytest.raises(TransitionForbidden),
     ):
-        publication.dossier_suspend(dossier=dossier, actor=cast.editor, comment="Moi.")
+        publication.dossier_suspend(
+            dossier=dossier, actor=cast.editor, comment="Moi.", **measure_fields("suspend")
+        )
     assert _visible(listing)
 
 

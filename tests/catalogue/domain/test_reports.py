@@ -23,6 +23,7 @@ from tests.assertions import assert_nothing_changed
 from tests.catalogue.helpers import published
 from tests.catalogue.report_tools import T0, in_paris, report_on
 from tests.factories import staff_user
+from tests.factories.dossiers import measure_fields
 from tests.factories.people import editor
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,9 @@ def test_the_limit_per_service_counts_every_address(service, settings):
 
 def test_an_unlisted_service_takes_no_report(service):
     dossier, cast, listing = service
-    publication.dossier_suspend(dossier=dossier, actor=cast.admin, comment="Audit.")
+    publication.dossier_suspend(
+        dossier=dossier, actor=cast.admin, comment="Audit.", **measure_fields("suspend")
+    )
     with assert_nothing_changed(tables=(Report,)), pytest.raises(TransitionNotAvailable):
         report_on(listing)
 

@@ -16,6 +16,7 @@ from catalogue.enums import EventKind
 from catalogue.models import PublicEvent
 from catalogue.views.feeds import PAGE_SIZE
 from tests.catalogue.helpers import published
+from tests.factories.dossiers import measure_fields
 
 pytestmark = pytest.mark.django_db
 BASE = settings.PORTAL_BASE_URL.rstrip("/")
@@ -32,12 +33,20 @@ def history(django_db_setup, django_db_blocker):
         card.save()
         publication.listing_apply_card(card)
         dossier_a = publication.dossier_suspend(
-            dossier=dossier_a, actor=cast_a.admin, comment="Audit de sécurité en cours."
+            dossier=dossier_a,
+            actor=cast_a.admin,
+            comment="Audit de sécurité en cours.",
+            **measure_fields("suspend"),
         )
-        publication.dossier_reinstate(dossier=dossier_a, actor=cast_a.admin)
+        publication.dossier_reinstate(
+            dossier=dossier_a, actor=cast_a.admin, comment="Corrigé.", **measure_fields("reinstate")
+        )
         dossier_b, cast_b, listing_b = published()
         publication.dossier_dereference(
-            dossier=dossier_b, actor=cast_b.ministry, comment="Fin du référencement."
+            dossier=dossier_b,
+            actor=cast_b.ministry,
+            comment="Fin du référencement.",
+            **measure_fields("dereference"),
         )
         listing_a.refresh_from_db()
         listing_b.refresh_from_db()
@@ -110,7 +119,7 @@ def test_the_json_feed_has_every_event_with_its_fields(client, history):
         "service": listing_a.card.name,
         "editeur": listing_a.card.editor_public_name,
         "motif": "Audit de sécurité en cours.",
-        "decision": None,
+        "decision": listing_a.dossier.decisions.get(kind="suspension").number,
         "identifiant": listing_a.slug,
         "au_catalogue": True,
     }

@@ -17,6 +17,7 @@ from fhir.resources.R4B.organization import Organization
 
 from catalogue.domain import publication
 from tests.catalogue.helpers import extra_listing, published
+from tests.factories.dossiers import measure_fields
 
 pytestmark = pytest.mark.django_db
 BASE = settings.PORTAL_BASE_URL.rstrip("/")
@@ -183,7 +184,9 @@ def test_what_is_not_listed_is_a_404_operation_outcome(client, catalogue):
         outcome = OperationOutcome.model_validate_json(_get(client, path, status=404).content)
         assert outcome.issue[0].severity == "error"
     assert _get(client, f"/DeviceDefinition/{base.pk}").status_code == 200
-    publication.dossier_suspend(dossier=dossier, actor=cast.admin, comment="Audit en cours.")
+    publication.dossier_suspend(
+        dossier=dossier, actor=cast.admin, comment="Audit en cours.", **measure_fields("suspend")
+    )
     _get(client, f"/DeviceDefinition/{base.pk}", status=404)
     assert base.slug not in _slugs(_bundle(client, ""))
 

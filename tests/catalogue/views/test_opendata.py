@@ -18,6 +18,7 @@ from catalogue.views.opendata import COLUMNS
 from decisions.models import Decision
 from tests.catalogue.api.public_cache_client import public_cache_app, wsgi_get
 from tests.catalogue.helpers import extra_listing, published
+from tests.factories.dossiers import measure_fields
 
 pytestmark = pytest.mark.django_db
 BASE = settings.PORTAL_BASE_URL.rstrip("/")
@@ -165,7 +166,10 @@ def test_the_files_follow_every_publication_change_at_once(
 
     with django_capture_on_commit_callbacks(execute=True):
         suspended = publication.dossier_suspend(
-            dossier=dossier, actor=cast.admin, comment="Audit en cours."
+            dossier=dossier,
+            actor=cast.admin,
+            comment="Audit en cours.",
+            **measure_fields("suspend"),
         )
     for path in (CSV, JSON):
         status, headers, body = wsgi_get(app, path)
@@ -175,7 +179,9 @@ def test_the_files_follow_every_publication_change_at_once(
     assert json.loads(wsgi_get(app, JSON)[2])["nombre_services"] == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        publication.dossier_reinstate(dossier=suspended, actor=cast.admin)
+        publication.dossier_reinstate(
+            dossier=suspended, actor=cast.admin, comment="Corrigé.", **measure_fields("reinstate")
+        )
     assert base.slug in wsgi_get(app, CSV)[2].decode()
 
 

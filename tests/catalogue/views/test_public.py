@@ -12,6 +12,7 @@ from catalogue.domain import publication
 from decisions.domain.documents import decision_render
 from portal.signing import verify_pdf
 from tests.catalogue.helpers import extra_listing, published
+from tests.factories.dossiers import measure_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +177,9 @@ def test_unlisted_services_are_404_everywhere(client, catalogue):
     hidden = extra["hidden"]
     assert client.get(f"/catalogue/services/{hidden.slug}/").status_code == 404
     assert client.get(f"/catalogue/services/{hidden.slug}/decision.pdf").status_code == 404
-    publication.dossier_suspend(dossier=dossier, actor=cast.admin, comment="Contrôle en cours.")
+    publication.dossier_suspend(
+        dossier=dossier, actor=cast.admin, comment="Contrôle en cours.", **measure_fields("suspend")
+    )
     assert client.get(f"/catalogue/services/{base.slug}/").status_code == 404
     assert base.card.name not in _names(client.get("/catalogue/"))
 

@@ -4,6 +4,9 @@ idempotency, failures recorded and retried, and the editor's e-mail."""
 import hashlib
 
 import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import override_settings
 
 from applications.enums import DecisionOutcome
 from decisions.domain.documents import MAX_ATTEMPTS, DecisionRenderError, decision_render
@@ -23,9 +26,31 @@ def _rendered(decision):
         return stream.read()
 
 
-def test_pdf_states_the_decision():
-    decision, dossier, cast = decided(DecisionOutcome.REFUSED)
-    text = pdf_text(_rendered(decision))
+@pytest.fixture(scope="module")
+def refused(django_db_setup, django_db_blocker):
+    """(decision, dossier, cast, content): a refusal and its PDF, rendered once for the tests
+    that only read the document (a decision costs a whole workflow, a PDF a WeasyPrint render
+    and a signature); rolled back at the module's end. The plain static storage and a cache in
+    memory, as tests/conftest.py gives each test."""
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with (
+        override_settings(STORAGES=storages, CACHES=caches),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        decision, dossier, cast = decided(DecisionOutcome.REFUSED)
+        content = _rendered(decision)
+        yield decision, dossier, cast, content
+        transaction.set_rollback(True)
+
+
+def test_pdf_states_the_decision(refused):
+    decision, dossier, cast, content = refused
+    text = pdf_text(content)
     for expected in [
         "RÉPUBLIQUE",
         "Ministère chargé de la santé",
@@ -52,9 +77,8 @@ def test_pdf_of_a_referencing_without_motives_follows_the_opinion():
     assert "La décision suit l'avis de la commission de référencement." in text
 
 
-def test_pdf_is_pdf_a_with_every_font_embedded():
-    decision, _dossier, _cast = decided()
-    content = _rendered(decision)
+def test_pdf_is_pdf_a_with_every_font_embedded(refused):
+    decision, _dossier, _cast, content = refused
     xmp = pdf_xmp(content)
     assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
     assert f"Décision n° {decision.number}" in xmp  # the title, in the metadata
@@ -64,9 +88,9 @@ def test_pdf_is_pdf_a_with_every_font_embedded():
     assert any("Marianne" in name for name, _embedded in fonts), fonts
 
 
-def test_pdf_is_signed_on_behalf_of_the_ministry():
-    decision, _dossier, _cast = decided()
-    [signature] = verify_pdf(_rendered(decision))
+def test_pdf_is_signed_on_behalf_of_the_ministry(refused):
+    decision, _dossier, _cast, content = refused
+    [signature] = verify_pdf(content)
     assert signature.ok and signature.covers_whole_document
     assert signature.field_name == "Signature-ministere"
     assert signature.signer_name == decision.signatory_name

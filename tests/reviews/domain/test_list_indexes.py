@@ -1,6 +1,7 @@
 """The instructors' queue, its tab counters and the experts' queue read an index in their order
 and stop after a page (or at the counting horizon): their cost does not grow with the table
-(PostgreSQL's EXPLAIN ANALYZE on 3,000 dossiers, and the same plan with the index dropped)."""
+(PostgreSQL's EXPLAIN ANALYZE on 3,000 dossiers, and the same plan with the index dropped).
+The instructors' queue and to-do, sharing their dossiers: test_list_indexes_every_state.py."""
 
 import re
 from datetime import timedelta
@@ -12,12 +13,10 @@ from django.utils import timezone
 
 from applications.domain.pagination import COUNT_HORIZON
 from applications.enums import DossierState
-from applications.models import Dossier
 from reviews.domain.queues import (
     EXPERT_FINISHED,
     EXPERT_FINISHED_STATES,
     expert_queue,
-    instructor_queue,
     instructor_queue_tabs,
 )
 from reviews.models import Assignment
@@ -49,19 +48,6 @@ def _reads_in_order(text: str, index: str) -> bool:
     in the main plan (a per-row subquery's own plan, after "SubPlan", is not the list's)."""
     main = text.split("SubPlan")[0]
     return f"Index Scan using {index}" in main and "Sort" not in main
-
-
-def test_instructor_queue_reads_the_queue_index_in_its_order(instructor):
-    # Every state of the workflow: the queue's state is one among many, as in production.
-    many_dossiers(organisation=OrganisationFactory(), created_by=instructor)
-    page = instructor_queue(S.SUBMITTED)[:PAGE]
-
-    with_index = plan(page)
-    with without_index("dossier_queue_idx"):
-        without = plan(page)
-
-    assert _reads_in_order(with_index, "dossier_queue_idx"), with_index
-    assert "dossier_queue_idx" not in without and "Sort" in without.split("SubPlan")[0], without
 
 
 def test_instructor_queue_tabs_count_from_the_index_up_to_the_horizon(instructor):
@@ -141,26 +127,3 @@ def test_expert_finished_view_reads_the_recent_index_in_its_order(instructor):
     assert len(rows) == PAGE
     assert all(row.dossier.state in EXPERT_FINISHED_STATES for row in rows)
     assert [row.assigned_at for row in rows] == sorted((r.assigned_at for r in rows), reverse=True)
-
-
-def test_instructor_to_do_reads_each_state_from_the_queue_index(instructor):
-    """The home's « Dossiers à instruire »: each state of the to-do read in the order of
-    `dossier_queue_idx` and stopped after a page, whatever the conditions (one UNION ALL)."""
-    from applications.domain.dossier_lists import deadline_page
-    from reviews.domain.todo import instructor_list
-
-    many_dossiers(organisation=OrganisationFactory(), created_by=instructor)
-    branches = instructor_list(instructor).branches
-
-    def merge_sql():
-        with CaptureQueriesContext(connection) as captured:
-            deadline_page(Dossier.objects.all(), branches, number=1, per_page=PAGE)
-        (sql,) = [q["sql"] for q in captured if "UNION ALL" in q["sql"]]
-        return sql
-
-    text = sql_plan(merge_sql())
-    main = text.split("SubPlan")[0]
-    scans = re.findall(r"Index (?:Only )?Scan using dossier_queue_idx", text)
-    assert len(scans) == len(branches), text
-    assert "Seq Scan on applications_dossier" not in text, text
-    assert "Sort" not in main, text

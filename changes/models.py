@@ -1,0 +1,206 @@
+"""Changes an editor declares on a published service, and the instruction team's qualification.
+
+- `ChangeDeclaration`: one declaration of a dossier (a draft until the editor sends it, then « à
+  qualifier » until an instructor qualifies it: editorial, partial re-evaluation or new dossier),
+  with the day its qualification is due (`qualification_due_on`, CHANGE_QUALIFICATION_MONTHS
+  after it was sent);
+- `ChangeItem`: what changed — one item, or several editorial notices bundled — with the
+  requirements of the dossier's referential version it touches and the editor's view;
+- `ChangeAttachment`: the files that document it, checked like the dossier's evidence;
+- `ChangeEvent`: the declaration's states, append-only (who, when, from, to, why);
+- `PartialReview`: for a partial re-evaluation, one touched domain and the reviews assignment of
+  its expert;
+- `ChangeRequest`: the instruction team asks the editor to declare a change it found unannounced
+  (a report's control, a check), within CHANGE_NOTIFY_WEEKS.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from applications.models.append_only import AppendOnlyModel
+from portal.accounts.roles import Domain
+
+from .enums import ChangeState, EditorView, RequestState
+
+
+class ChangeRequest(models.Model):
+    dossier = models.ForeignKey(
+        "applications.Dossier", on_delete=models.PROTECT, related_name="change_requests"
+    )
+    control = models.ForeignKey(
+        "catalogue.Control",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="change_requests",
+    )
+    description = models.TextField(_("modification constatée"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("demandée le"))
+    due_on = models.DateField(_("à déclarer au plus tard le"))
+    state = models.CharField(
+        _("état"), max_length=12, choices=RequestState.choices, default=RequestState.OPEN
+    )
+
+    class Meta:
+        verbose_name = _("demande de déclaration")
+        verbose_name_plural = _("demandes de déclaration")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["state", "due_on"], name="change_request_todo_idx")]
+
+    def __str__(self):
+        return _("Demande n° %(n)s") % {"n": self.pk}
+
+
+class ChangeDeclaration(models.Model):
+    dossier = models.ForeignKey(
+        "applications.Dossier", on_delete=models.PROTECT, related_name="change_declarations"
+    )
+    request = models.ForeignKey(
+        ChangeRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="declarations",
+        verbose_name=_("en réponse à la demande"),
+    )
+    state = models.CharField(
+        _("état"), max_length=20, choices=ChangeState.choices, default=ChangeState.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("rédigée le"), auto_now_add=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    declared_at = models.DateTimeField(_("déclarée le"), null=True, blank=True)
+    qualification_due_on = models.DateField(_("à qualifier au plus tard le"), null=True, blank=True)
+    qualified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    qualified_at = models.DateTimeField(_("qualifiée le"), null=True, blank=True)
+    qualification_reason = models.TextField(_("motif de la qualification"), blank=True)
+
+    class Meta:
+        verbose_name = _("modification déclarée")
+        verbose_name_plural = _("modifications déclarées")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "qualification_due_on"], name="change_todo_idx"),
+        ]
+
+    def __str__(self):
+        return _("Modification n° %(n)s") % {"n": self.pk}
+
+    @property
+    def is_bundle(self) -> bool:
+        return len(self.items.all()) > 1
+
+
+class ChangeItem(models.Model):
+    declaration = models.ForeignKey(
+        ChangeDeclaration, on_delete=models.CASCADE, related_name="items"
+    )
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField(_("description de la modification"))
+    editor_view = models.CharField(
+        _("nature selon l'éditeur"), max_length=12, choices=EditorView.choices
+    )
+    requirements = models.ManyToManyField(
+        "applications.Requirement", related_name="+", verbose_name=_("exigences concernées")
+    )
+
+    class Meta:
+        verbose_name = _("élément de la modification")
+        verbose_name_plural = _("éléments de la modification")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["declaration", "position"], name="change_item_position")
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+def attachment_path(instance, filename):
+    return f"modifications/{instance.declaration_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class ChangeAttachment(models.Model):
+    declaration = models.ForeignKey(
+        ChangeDeclaration, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("nom du fichier"), max_length=200)
+    kind = models.CharField(_("type"), max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("taille"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("déposée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class ChangeEvent(AppendOnlyModel):
+    """One state of a declaration, written once (its sending, its qualification)."""
+
+    declaration = models.ForeignKey(
+        ChangeDeclaration, on_delete=models.PROTECT, related_name="events"
+    )
+    at = models.DateTimeField(_("le"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    from_state = models.CharField(_("de"), max_length=20, choices=ChangeState.choices)
+    to_state = models.CharField(_("à"), max_length=20, choices=ChangeState.choices)
+    comment = models.TextField(_("commentaire"), blank=True)
+
+    class Meta(AppendOnlyModel.Meta):
+        verbose_name = _("étape de la modification")
+        verbose_name_plural = _("étapes de la modification")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_state} → {self.to_state}"
+
+
+class PartialReview(models.Model):
+    """A touched domain to re-evaluate, by the expert of the dossier's assignment on it."""
+
+    declaration = models.ForeignKey(
+        ChangeDeclaration, on_delete=models.PROTECT, related_name="partial_reviews"
+    )
+    domain = models.CharField(_("domaine"), max_length=40, choices=Domain.choices)
+    assignment = models.ForeignKey(
+        "reviews.Assignment", on_delete=models.PROTECT, related_name="partial_reviews"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("demandée le"))
+
+    class Meta:
+        verbose_name = _("réévaluation partielle")
+        verbose_name_plural = _("réévaluations partielles")
+        ordering = ["declaration", "domain"]
+        constraints = [
+            models.UniqueConstraint(fields=["declaration", "domain"], name="partial_review_domain")
+        ]
+
+    def __str__(self):
+        return f"{self.declaration_id} / {self.domain}"
