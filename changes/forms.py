@@ -6,6 +6,7 @@ say what is missing next to each field."""
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
 
 from applications.evidence_files import accepted_extensions_html_attribute
 from applications.forms.documents import MultipleFileField
@@ -20,7 +21,7 @@ from .enums import EditorView, Qualification
 ITEMS_PREFIX = "element"
 
 
-class ItemForm(forms.Form):
+class ItemForm(DsfrBaseForm):
     text = forms.CharField(
         label=_("Ce qui change dans le service"),
         help_text=_(
@@ -105,7 +106,7 @@ ItemFormSet = formset_factory(
 ADD_ITEM, REVIEW = "ajouter", "relire"
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(DsfrBaseForm):
     attachments = MultipleFileField(
         label=_("Pièces jointes (facultatives)"),
         help_text=_(
@@ -143,7 +144,7 @@ class ConfirmForm(forms.Form):
     """A confirmation's button: nothing to fill in."""
 
 
-class QualifyForm(forms.Form):
+class QualifyForm(DsfrBaseForm):
     outcome = forms.ChoiceField(
         label=_("Qualification"),
         choices=Qualification.choices,
@@ -162,7 +163,7 @@ class QualifyForm(forms.Form):
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class RequestForm(forms.Form):
+class RequestForm(DsfrBaseForm):
     """The request; `controle`: the control of the dossier that found the change, when the
     request comes from one (`?controle=` on the page's address, then a hidden field)."""
 
