@@ -167,7 +167,7 @@ def test_a_proposed_suspension_shows_on_the_dossier_for_those_who_decide_it(open
     )
     assert "Suspension proposée par le contrôle conclu le 2 avril 2026" in html
     assert "Manquement grave au RGPD." in html
-    assert "action « Suspension » du dossier" in html  # the administration may suspend
+    assert "Décider la suspension (motifs repris des constats de ce contrôle)" in html  # admin
 
     with pytest.raises(TransitionNotAvailable):
         controls.finding_record(

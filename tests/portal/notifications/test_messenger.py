@@ -171,8 +171,58 @@ def _report(step):
     return example
 
 
+def _change(step):
+    def example():
+        from changes.domain.qualification import change_qualify
+        from changes.domain.requests import change_request_create
+        from changes.enums import Qualification
+        from tests.changes.helpers import declared, published
+
+        dossier, cast = published()
+        name = dossier.service.name
+        if step == "requested":
+            request = change_request_create(
+                dossier=dossier, actor=cast.instructor, description="Nouvelle fonction."
+            )
+            return {"dossier": dossier, "actor": cast.instructor, "change_request": request}, name
+        declaration = declared(dossier, cast.editor)
+        if step == "declared":
+            return {"dossier": dossier, "actor": cast.editor, "declaration": declaration}, name
+        outcome = Qualification.PARTIAL_REVIEW if step == "partial" else Qualification.EDITORIAL
+        declaration = change_qualify(
+            declaration=declaration, actor=cast.instructor, outcome=outcome, reason="Vu."
+        )
+        context = {"dossier": dossier, "actor": cast.instructor, "declaration": declaration}
+        if step == "partial":
+            context["reviews"] = list(declaration.partial_reviews.all())
+        return context, name
+
+    return example
+
+
+def _stage(event):
+    def example():
+        from sandbox.enums import StageKind
+        from sandbox.models import TestStage
+        from tests.changes.helpers import published
+
+        dossier, cast = published()
+        stage = TestStage.objects.create(dossier=dossier, kind=StageKind.UNIT)
+        actor = cast.editor if event == "requested" else cast.instructor
+        return {"dossier": dossier, "actor": actor, "stage": stage}, dossier.reference
+
+    return example
+
+
 #: One way to raise each registered event, and a text its subject must show.
 EXAMPLES = {
+    "change_declared": _change("declared"),
+    "change_qualified": _change("qualified"),
+    "change_partial_review": _change("partial"),
+    "change_requested": _change("requested"),
+    "test_stage_validation_requested": _stage("requested"),
+    "test_stage_validated": _stage("validated"),
+    "test_stage_rejected": _stage("rejected"),
     "assignment_withdrawn": _assignment_changed,
     "assignment_due_date_changed": _assignment_changed,
     "dossier_transition": _transition,
