@@ -12,10 +12,13 @@ class ChangeState(models.TextChoices):
     EDITORIAL = "editorial", _("Modification éditoriale")
     PARTIAL_REVIEW = "partial_review", _("Réévaluation partielle")
     NEW_DOSSIER = "new_dossier", _("Nouveau dossier nécessaire")
+    #: The closing of a partial re-evaluation by the instruction team.
+    ACCEPTED = "accepted", _("Réévaluée : modification acceptée")
+    REJECTED = "rejected", _("Réévaluée : modification non conforme")
 
     @classmethod
     def qualified(cls) -> tuple["ChangeState", ...]:
-        return (cls.EDITORIAL, cls.PARTIAL_REVIEW, cls.NEW_DOSSIER)
+        return (cls.EDITORIAL, cls.PARTIAL_REVIEW, cls.NEW_DOSSIER, cls.ACCEPTED, cls.REJECTED)
 
 
 #: What the instruction team may decide of a declared change.

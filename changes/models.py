@@ -86,6 +86,21 @@ class ChangeDeclaration(models.Model):
     )
     qualified_at = models.DateTimeField(_("qualifiée le"), null=True, blank=True)
     qualification_reason = models.TextField(_("motif de la qualification"), blank=True)
+    #: A partial re-evaluation: the editor updates the touched requirements' answers, then sends
+    #: the update, which freezes the dossier's new revision that the experts evaluate.
+    update_sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    update_sent_at = models.DateTimeField(_("mise à jour envoyée le"), null=True, blank=True)
+    update_revision = models.PositiveIntegerField(
+        _("révision de la mise à jour"), null=True, blank=True
+    )
+    #: The instruction team's closing of a partial re-evaluation, once every domain is signed.
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("close le"), null=True, blank=True)
+    closing_reason = models.TextField(_("motif de la clôture"), blank=True)
 
     class Meta:
         verbose_name = _("modification déclarée")
