@@ -1,10 +1,14 @@
 """Real Celery processes for the recovery tests: workers that can be killed (SIGKILL) and a beat
 that runs the sweeps, on the test database, the test's private storage and bin/test's Redis.
 
-They run the production command lines (`celery -A portal worker|beat`); only the timings come
+They run the production command line (`celery -A portal worker`); only the timings come
 from the environment (JOBS_STALE_AFTER, JOBS_SWEEP_INTERVAL), shortened so a test lasts seconds.
 The solo pool runs the task in the worker's own process, so killing that process kills the
-task where it stands, as the kernel's OOM killer or a lost machine would."""
+task where it stands, as the kernel's OOM killer or a lost machine would.
+
+A worker started with `beat=True` runs beat too (`worker -B`: the same scheduler and schedule,
+in a process forked from the worker's): one process less to start, whose imports of Django and
+every app cost seconds of CPU, while the rest of the suite runs on the same cores."""
 
 import os
 import signal
@@ -67,7 +71,8 @@ class CeleryProcess:
 
 
 @contextmanager
-def celery_worker(env: dict[str, str], folder: Path, name: str):
+def celery_worker(env: dict[str, str], folder: Path, name: str, *, beat: bool = False):
+    embedded_beat = ["--beat", f"--schedule={folder / 'beat-schedule'}"] if beat else []
     worker = CeleryProcess(
         [
             "worker",
@@ -77,6 +82,7 @@ def celery_worker(env: dict[str, str], folder: Path, name: str):
             "--without-mingle",
             "--without-heartbeat",
             f"--hostname={name}@%h",
+            *embedded_beat,
         ],
         env,
         folder / f"worker-{name}.log",
@@ -85,16 +91,3 @@ def celery_worker(env: dict[str, str], folder: Path, name: str):
         yield worker
     finally:
         worker.stop()
-
-
-@contextmanager
-def celery_beat(env: dict[str, str], folder: Path):
-    beat = CeleryProcess(
-        ["beat", "--loglevel=WARNING", f"--schedule={folder / 'beat-schedule'}"],
-        env,
-        folder / "beat.log",
-    )
-    try:
-        yield beat
-    finally:
-        beat.stop()

@@ -1,7 +1,8 @@
 """A referencing's expiry: reminders 6, 3 and 1 months before its last day, each sent once to the
-current members of the editor's organisation (a daily task run twice a day, every day, under a
-frozen clock); a missed reminder replaced by the nearest one; the suspension the day after the
-last day, by the system, with its public motive and e-mail; the upkeep during a renewal."""
+current members of the editor's organisation (a daily task run twice a day, on each day where
+something may fall due, under a frozen clock); a missed reminder replaced by the nearest one;
+the suspension the day after the last day, by the system, with its public motive and e-mail;
+the upkeep during a renewal."""
 
 from datetime import date, timedelta
 
@@ -78,11 +79,25 @@ def test_add_months_keeps_the_day_or_takes_the_month_s_last(day, months, expecte
     assert add_months(day, months) == expected
 
 
-def test_each_reminder_is_sent_once_on_its_day_by_a_task_run_twice_every_day(referencing):
+def _walk_days() -> list[date]:
+    """The days a daily walk from 1 August 2026 to the last day meets a case on: the first, the
+    eve, day and morrow of each reminder, a day amid each stretch between them, the last day's
+    eve and the last day. On the other days nothing falls due, so running on these days alone
+    sends what running on every day sends (a task that sent early, late or twice would show)."""
+    edges = {date(2026, 8, 1), LAST_DAY - timedelta(days=1), LAST_DAY}
+    for day in REMINDER_DAYS:
+        edges |= {day - timedelta(days=1), day, day + timedelta(days=1)}
+    edges = sorted(edges)
+    middles = {
+        a + (b - a) / 2 for a, b in zip(edges, edges[1:], strict=False) if b - a > timedelta(2)
+    }
+    return sorted({*edges, *middles})
+
+
+def test_each_reminder_is_sent_once_on_its_day_by_a_task_run_twice_a_day(referencing):
     dossier, cast, listing = referencing
     sent_on = {}
-    day = date(2026, 8, 1)
-    while day <= LAST_DAY:
+    for day in _walk_days():
         before = len(_reminders_to(cast.editor.email))
         first = _run(day, task=True)
         second = _run(day, task=True)
@@ -91,7 +106,6 @@ def test_each_reminder_is_sent_once_on_its_day_by_a_task_run_twice_every_day(ref
         if after != before:
             assert after == before + 1 and first["reminded"] == 1
             sent_on[day] = ExpiryReminder.objects.latest("pk").months_before
-        day += timedelta(days=1)
 
     assert sent_on == REMINDER_DAYS
     rows = ExpiryReminder.objects.filter(dossier=dossier).order_by("pk")

@@ -4,6 +4,9 @@ SHA-256 on the private storage, idempotency, a failure recorded and retried, and
 import hashlib
 
 import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import override_settings
 
 from conventions.domain.documents import (
     MAX_ATTEMPTS,
@@ -20,9 +23,33 @@ from tests.factories.conventions import drawn_up
 pytestmark = pytest.mark.django_db
 
 
-def test_pdf_states_parties_decision_duration_and_data_categories():
-    convention, _cast = drawn_up(mes_apis=["measures", "documents"])
-    text = pdf_text(read(convention.pdf))
+@pytest.fixture(scope="module")
+def rendered(django_db_setup, django_db_blocker, tmp_path_factory):
+    """(convention, cast, content, storage): a convention with data exchange and its PDF,
+    rendered once for the tests that only read it (a convention costs a whole workflow, a
+    decision's PDF and its own, each a WeasyPrint render and a signature), on a private storage
+    of its own; rolled back at the module's end. The plain static storage and a cache in memory,
+    as tests/conftest.py gives each test."""
+    storage = tmp_path_factory.mktemp("convention-private")
+    storages = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(storage)}},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with (
+        override_settings(STORAGES=storages, CACHES=caches),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        convention, cast = drawn_up(mes_apis=["measures", "documents"])
+        yield convention, cast, read(convention.pdf), storage
+        transaction.set_rollback(True)
+
+
+def test_pdf_states_parties_decision_duration_and_data_categories(rendered):
+    convention, _cast, content, _storage = rendered
+    text = pdf_text(content)
     for expected in [
         "RÉPUBLIQUE",
         f"Convention n° {convention.number}",
@@ -57,13 +84,12 @@ def test_pdf_of_a_service_without_data_exchange_says_none(settings):
     assert "pour une durée de 1 an." in text
 
 
-def test_pdf_is_pdf_a_stored_privately_with_its_sha256(private_storage):
-    convention, _cast = drawn_up()
-    content = read(convention.pdf)
+def test_pdf_is_pdf_a_stored_privately_with_its_sha256(rendered):
+    convention, _cast, content, storage = rendered
     assert 'pdfaid:part="3"' in pdf_xmp(content)
     year = convention.drawn_up_at.year
     assert convention.pdf.name == f"conventions/{year}/convention-{convention.number}.pdf"
-    assert (private_storage / convention.pdf.name).is_file()
+    assert (storage / convention.pdf.name).read_bytes() == content
     assert convention.pdf_sha256 == hashlib.sha256(content).hexdigest()
     assert (convention.pdf_status, convention.pdf_attempts) == (PdfStatus.READY, 1)
 
@@ -77,8 +103,8 @@ def test_rendering_twice_yields_one_document_and_one_e_mail(private_storage):
     assert OutboxMessage.objects.filter(subject__contains=convention.number).count() == 1
 
 
-def test_editor_is_told_the_convention_awaits_their_signature():
-    convention, cast = drawn_up()
+def test_editor_is_told_the_convention_awaits_their_signature(rendered):
+    convention, cast, _content, _storage = rendered
     message = OutboxMessage.objects.get(subject__contains=convention.number)
     assert message.to == cast.editor.email
     assert "attend la signature de votre organisation" in message.body

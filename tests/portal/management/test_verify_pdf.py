@@ -2,12 +2,11 @@
 1 for an unsigned, altered or untrusted document, 2 for a file that cannot be read."""
 
 import io
-import subprocess
-import sys
+import logging
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, ManagementUtility, call_command
 
 from tests.portal.signature_tools import (
     byte_changed,
@@ -17,8 +16,6 @@ from tests.portal.signature_tools import (
     signing_with_another_ca,
     unsigned_pdf,
 )
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def _file(tmp_path, content: bytes) -> Path:
@@ -97,18 +94,45 @@ def test_unreadable_file_exits_2(tmp_path, content, expected):
     assert expected in message
 
 
-@pytest.mark.parametrize("forged, status", [(False, 0), (True, 1)])
-def test_command_line_exit_status(tmp_path, forged, status):
-    """The real command line: its exit status, and a report free of pyHanko's tracebacks."""
-    content = signed_once()
-    path = _file(tmp_path, byte_changed(content) if forged else content)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "verify_pdf", str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == status, result.stdout + result.stderr
-    assert "Signature 1 : champ « Signature-editeur »" in result.stdout
-    assert "Traceback" not in result.stderr, result.stderr
+@pytest.fixture
+def pyhanko_loggers():
+    """pyHanko's loggers at their default level, as in a fresh process (the command quiets them
+    for the rest of the process it runs in), and restored after the test."""
+    loggers = [logging.getLogger(name) for name in ("pyhanko", "pyhanko_certvalidator")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.NOTSET)
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
+
+
+def _signed_by_another_ca(tmp_path):
+    with signing_with_another_ca(tmp_path / "other"):
+        return signed_once()
+
+
+@pytest.mark.parametrize(
+    "document, status",
+    [(lambda _tmp_path: signed_once(), 0), (_signed_by_another_ca, 1)],
+    ids=["verified", "untrusted"],
+)
+def test_command_line_exit_status(tmp_path, capsys, caplog, pyhanko_loggers, document, status):
+    """The command line as manage.py runs it (in this process: a new one costs seconds of
+    imports): its exit status, and a report free of pyHanko's tracebacks (which it logs, with
+    their traceback, for an untrusted certificate)."""
+    path = _file(tmp_path, document(tmp_path))
+    argv = ["manage.py", "verify_pdf", str(path)]
+    try:
+        # What manage.py does, without its django.setup() (which would set up logging again).
+        ManagementUtility(argv).fetch_command("verify_pdf").run_from_argv(argv)
+    except SystemExit as exc:
+        exit_status = exc.code
+    else:
+        exit_status = 0
+    out, err = capsys.readouterr()
+    assert exit_status == status, out + err
+    assert "Signature 1 : champ « Signature-editeur »" in out
+    assert "Traceback" not in err, err
+    logged = [r for r in caplog.records if r.name.startswith("pyhanko")]
+    assert not logged, [r.getMessage() for r in logged]

@@ -1,6 +1,8 @@
 """Each role's to-do list holds exactly what waits for that person, the soonest deadline first
 (reviews/domain/todo.py, catalogue/domain/todo.py, applications/domain/dossier_lists.py), under a
-frozen clock; the filter shows the rest."""
+frozen clock; the filter shows the rest. The dossiers are put straight into their states with
+the rows the lists read (tests/reviews/todo_scene.py): the votes and conflicts that decide a
+commission member's list go through the real services."""
 
 from datetime import datetime, time, timedelta
 
@@ -18,14 +20,15 @@ from reviews.domain.commission import (
     current_agenda_item,
     item_conflict_declare,
     vote_cast,
+    vote_close,
     vote_open,
 )
 from reviews.domain.todo import commission_list, instructor_list
-from reviews.models import Assignment, CommissionSession, ReservationResponse
+from reviews.models import Assignment, ReservationResponse
 from tests import dates
 from tests.dates import frozen_at
-from tests.factories import OrganisationFactory
-from tests.factories.dossiers import dossier_in_state
+from tests.factories import OrganisationFactory, staff_user
+from tests.reviews.todo_scene import Scene
 
 S = DossierState
 pytestmark = pytest.mark.django_db
@@ -63,23 +66,23 @@ def _todo(user, role_list, **criteria) -> list[int]:
 
 @frozen_at("new-year-in-paris", "15-august")
 def test_instructor_to_do_is_their_next_steps_soonest_deadline_first(frozen_day):
-    organisation = OrganisationFactory()
-    submitted, cast = dossier_in_state(S.SUBMITTED, organisation=organisation)
-    evaluated, _ = dossier_in_state(S.EVALUATED, organisation=organisation)
-    signed, signed_cast = dossier_in_state(S.UNDER_EVALUATION, organisation=organisation)
-    signed_cast.evaluate(signed)
-    working, _ = dossier_in_state(S.UNDER_EVALUATION, organisation=organisation)
-    orphan, _ = dossier_in_state(S.UNDER_EVALUATION, organisation=organisation)
+    scene = Scene()
+    submitted = scene.dossier(S.SUBMITTED)
+    evaluated = scene.dossier(S.EVALUATED)
+    signed = scene.dossier(S.UNDER_EVALUATION)
+    scene.sign(signed)  # every expert signed: the instructors complete the evaluation
+    working = scene.dossier(S.UNDER_EVALUATION)
+    orphan = scene.dossier(S.UNDER_EVALUATION)
     Assignment.objects.filter(dossier=orphan, domain="ethics").update(
         released_at=timezone.now(), conflict_status="conflict"
     )
-    reserved, reserved_cast = dossier_in_state(S.OPINION_RESERVED, organisation=organisation)
-    answered, answered_cast = dossier_in_state(S.OPINION_RESERVED, organisation=organisation)
+    reserved = scene.dossier(S.OPINION_RESERVED)
+    answered = scene.dossier(S.OPINION_RESERVED)
     ReservationResponse.objects.create(
-        dossier=answered, text="Attestation fournie.", responded_by=answered_cast.editor
+        dossier=answered, text="Attestation fournie.", responded_by=scene.editor
     )
-    incomplete, _ = dossier_in_state(S.INCOMPLETE, organisation=organisation)
-    complements, _ = dossier_in_state(S.COMPLEMENTS_REQUESTED, organisation=organisation)
+    incomplete = scene.dossier(S.INCOMPLETE)
+    complements = scene.dossier(S.COMPLEMENTS_REQUESTED)
     # Deadlines: submitted 10 days ago → in 5 days; evaluated 28 days ago → in 2 days;
     # signed 50 days ago → 5 days late; orphan 40 days ago → in 5 days, entered earlier than
     # the submitted one; the answered reservations have no deadline: last.
@@ -87,40 +90,39 @@ def test_instructor_to_do_is_their_next_steps_soonest_deadline_first(frozen_day)
     _entered(evaluated, 28)
     _entered(signed, 50)
     _entered(orphan, 40)
+    instructor = scene.instructor
 
-    todo = _todo(cast.instructor, instructor_list(cast.instructor))
+    todo = _todo(instructor, instructor_list(instructor))
 
     assert todo == [signed.pk, evaluated.pk, orphan.pk, submitted.pk, answered.pk]
     for waiting_for_others in (working, reserved, incomplete, complements):
         assert waiting_for_others.pk not in todo
-    everything = _todo(cast.instructor, instructor_list(cast.instructor), view=ALL)
+    everything = _todo(instructor, instructor_list(instructor), view=ALL)
     assert {working.pk, reserved.pk, incomplete.pk, complements.pk} <= set(everything)
-    one_state = _todo(cast.instructor, instructor_list(cast.instructor), view=S.UNDER_EVALUATION)
+    one_state = _todo(instructor, instructor_list(instructor), view=S.UNDER_EVALUATION)
     assert one_state == [signed.pk, orphan.pk, working.pk]  # the longest waiting first
 
 
 def test_editor_to_do_is_drafts_and_what_the_team_asked(client):
-    organisation = OrganisationFactory()
-    draft, cast = dossier_in_state(S.DRAFT, organisation=organisation, filled=False)
-    incomplete, _ = dossier_in_state(S.INCOMPLETE, organisation=organisation)
-    complements, _ = dossier_in_state(S.COMPLEMENTS_REQUESTED, organisation=organisation)
-    reserved, _ = dossier_in_state(S.OPINION_RESERVED, organisation=organisation)
-    answered, answered_cast = dossier_in_state(S.OPINION_RESERVED, organisation=organisation)
-    ReservationResponse.objects.create(
-        dossier=answered, text="Fait.", responded_by=answered_cast.editor
-    )
-    submitted, _ = dossier_in_state(S.SUBMITTED, organisation=organisation)
-    others, _ = dossier_in_state(S.DRAFT, filled=False)  # another organisation's
+    scene = Scene()
+    draft = scene.dossier(S.DRAFT)
+    incomplete = scene.dossier(S.INCOMPLETE)
+    complements = scene.dossier(S.COMPLEMENTS_REQUESTED)
+    reserved = scene.dossier(S.OPINION_RESERVED)
+    answered = scene.dossier(S.OPINION_RESERVED)
+    ReservationResponse.objects.create(dossier=answered, text="Fait.", responded_by=scene.editor)
+    submitted = scene.dossier(S.SUBMITTED)
+    others = scene.dossier(S.DRAFT, organisation=OrganisationFactory())  # another's
     _entered(complements, 29)  # its deadline first; the others have none: the oldest first
     _entered(draft, 3)
     _entered(incomplete, 2)
     _entered(reserved, 1)
 
-    todo = _todo(cast.editor, editor_list(cast.editor))
+    todo = _todo(scene.editor, editor_list(scene.editor))
 
     assert todo == [complements.pk, draft.pk, incomplete.pk, reserved.pk]
     assert submitted.pk not in todo and answered.pk not in todo and others.pk not in todo
-    assert set(_todo(cast.editor, editor_list(cast.editor), view=ALL)) == {
+    assert set(_todo(scene.editor, editor_list(scene.editor), view=ALL)) == {
         draft.pk,
         incomplete.pk,
         complements.pk,
@@ -132,62 +134,67 @@ def test_editor_to_do_is_drafts_and_what_the_team_asked(client):
 
 def test_commission_to_do_is_the_votes_awaiting_me_by_session_date(settings):
     settings.COMMISSION_VOTES_OPEN_EARLY = True
-    first, cast = dossier_in_state(S.IN_COMMISSION)
-    voted, _ = dossier_in_state(S.IN_COMMISSION)
-    conflicted, _ = dossier_in_state(S.IN_COMMISSION)
-    decided, _ = dossier_in_state(S.OPINION_FAVORABLE)
-    earlier, _ = dossier_in_state(S.IN_COMMISSION)
-    later, _ = dossier_in_state(S.IN_COMMISSION)
-    # Every dossier on a session the member sits on (each factory made its own session).
-    for dossier in (voted, conflicted, decided, earlier, later):
-        item = current_agenda_item(dossier)
-        item.session.members.create(user=cast.member)
-    today = timezone.localdate()
-    CommissionSession.objects.filter(agenda_items__dossier=earlier).update(date=today)
-    CommissionSession.objects.filter(agenda_items__dossier=later).update(
-        date=today + timedelta(days=30)
-    )
+    scene = Scene()
+    member = staff_user("commission_member")
+
+    def on_agenda(state=S.IN_COMMISSION, days_ahead=7):
+        """A dossier on the agenda of a session of its own, which the member sits on."""
+        return scene.dossier(state, session=scene.session(days_ahead=days_ahead, members=[member]))
+
+    first = on_agenda()
+    voted = on_agenda()
+    conflicted = on_agenda()
+    decided = on_agenda(S.OPINION_FAVORABLE)
+    earlier = on_agenda(days_ahead=0)
+    later = on_agenda(days_ahead=30)
     voted_item = current_agenda_item(voted)
     vote_open(item=voted_item, actor=voted_item.session.members.get(is_chair=True).user)
-    vote_cast(item=voted_item, actor=cast.member, opinion="favorable", comment="")
-    item_conflict_declare(
-        item=current_agenda_item(conflicted), actor=cast.member, details="Conseil."
-    )
+    vote_cast(item=voted_item, actor=member, opinion="favorable", comment="")
+    item_conflict_declare(item=current_agenda_item(conflicted), actor=member, details="Conseil.")
 
-    todo = _todo(cast.member, commission_list(cast.member))
+    todo = _todo(member, commission_list(member))
 
     assert todo == [earlier.pk, first.pk, later.pk]  # the soonest session first
-    seen = set(_todo(cast.member, commission_list(cast.member), view=ALL))
+    seen = set(_todo(member, commission_list(member), view=ALL))
     assert {first.pk, voted.pk, conflicted.pk, decided.pk} <= seen
 
 
 def test_commission_chair_also_has_the_opinions_to_record(settings):
     settings.COMMISSION_VOTES_OPEN_EARLY = True
-    dossier, cast = dossier_in_state(S.IN_COMMISSION)
-    cast.vote(dossier, "favorable")  # opened, cast by both, closed: the chair records it
+    scene = Scene()
+    member = staff_user("commission_member")
+    session = scene.session(members=[member])
+    chair = session.members.get(is_chair=True).user
+    dossier = scene.dossier(S.IN_COMMISSION, session=session)
+    item = current_agenda_item(dossier)
+    vote_open(item=item, actor=chair)  # opened, cast by both, closed: the chair records it
+    for person in (chair, member):
+        vote_cast(item=item, actor=person, opinion="favorable", comment="Motivé.")
+    vote_close(item=item, actor=chair)
 
-    assert _todo(cast.member, commission_list(cast.member)) == []
-    assert _todo(cast.chair, commission_list(cast.chair)) == [dossier.pk]
+    assert _todo(member, commission_list(member)) == []
+    assert _todo(chair, commission_list(chair)) == [dossier.pk]
 
 
 def test_ministry_to_do_is_the_opinions_to_decide_the_oldest_first():
-    favorable, cast = dossier_in_state(S.OPINION_FAVORABLE)
-    unfavorable, _ = dossier_in_state(S.OPINION_UNFAVORABLE)
-    reserved, _ = dossier_in_state(S.OPINION_RESERVED)
-    referenced, _ = dossier_in_state(S.REFERENCED)
+    scene = Scene()
+    favorable = scene.dossier(S.OPINION_FAVORABLE)
+    unfavorable = scene.dossier(S.OPINION_UNFAVORABLE)
+    reserved = scene.dossier(S.OPINION_RESERVED)
+    referenced = scene.dossier(S.REFERENCED)
     _entered(favorable, 2)
     _entered(unfavorable, 9)
 
-    todo = _todo(cast.ministry, ministry_list(cast.ministry))
+    todo = _todo(scene.ministry, ministry_list(scene.ministry))
 
     assert todo == [unfavorable.pk, favorable.pk]
     assert reserved.pk in _todo(
-        cast.ministry, ministry_list(cast.ministry), view=S.OPINION_RESERVED
+        scene.ministry, ministry_list(scene.ministry), view=S.OPINION_RESERVED
     )
     assert referenced.pk not in todo
 
 
-def _card(dossier, cast, state):
+def _card(dossier, scene, state):
     service = dossier.service
     return Card.objects.create(
         service=service,
@@ -203,29 +210,33 @@ def _card(dossier, cast, state):
         price_model="free",
         accessibility="partial",
         data_exchange=[],
-        created_by=cast.editor,
+        created_by=scene.editor,
     )
 
 
+def _signed_by_the_editor(convention) -> Convention:
+    Convention.objects.filter(pk=convention.pk).update(editor_signed_at=timezone.now())
+    return convention
+
+
 def test_admin_to_do_is_conventions_card_reviews_and_publications():
-    from tests.factories.conventions import drawn_up
-
-    to_draw_up, cast = dossier_in_state(S.REFERENCED)  # no convention yet
-    waiting_editor = drawn_up(render=True)[0].dossier  # the editor has to sign it
-    countersign = drawn_up(render=False)[0]
-    Convention.objects.filter(pk=countersign.pk).update(editor_signed_at=timezone.now())
-    card_convention, review_cast = drawn_up(render=True)
-    card_to_review = card_convention.dossier
-    _card(card_to_review, review_cast, CardState.IN_REVIEW)
-    ready_convention, ready_cast = drawn_up(render=True)
-    ready = ready_convention.dossier
+    scene = Scene()
+    to_draw_up = scene.dossier(S.REFERENCED)  # no convention yet
+    waiting_editor = scene.dossier(S.REFERENCED)
+    scene.convention(waiting_editor)  # produced: the editor has to sign it
+    countersign = _signed_by_the_editor(scene.convention(scene.dossier(S.REFERENCED), ready=False))
+    card_to_review = scene.dossier(S.REFERENCED)
+    scene.convention(card_to_review)
+    _card(card_to_review, scene, CardState.IN_REVIEW)
+    ready = scene.dossier(S.REFERENCED)
+    scene.convention(ready)
     Dossier.objects.filter(pk=ready.pk).update(convention_signed_at=timezone.now())
-    _card(ready, ready_cast, CardState.APPROVED)
-    published, _ = dossier_in_state(S.PUBLISHED)
-    published_new_card, new_card_cast = dossier_in_state(S.PUBLISHED)
-    _card(published_new_card, new_card_cast, CardState.IN_REVIEW)
+    _card(ready, scene, CardState.APPROVED)
+    published = scene.dossier(S.PUBLISHED)
+    published_new_card = scene.dossier(S.PUBLISHED)
+    _card(published_new_card, scene, CardState.IN_REVIEW)
 
-    todo = set(_todo(cast.admin, admin_list(cast.admin)))
+    todo = set(_todo(scene.admin, admin_list(scene.admin)))
 
     assert todo == {
         to_draw_up.pk,
@@ -238,19 +249,16 @@ def test_admin_to_do_is_conventions_card_reviews_and_publications():
 
 
 def test_editor_to_do_has_the_card_and_the_convention_of_a_referenced_dossier():
-    from tests.factories.conventions import drawn_up
+    scene = Scene()
+    no_card = scene.dossier(S.REFERENCED)
+    in_review = scene.dossier(S.REFERENCED)
+    _card(in_review, scene, CardState.IN_REVIEW)
+    to_sign = scene.dossier(S.REFERENCED)
+    scene.convention(to_sign)
+    _card(to_sign, scene, CardState.APPROVED)
+    signed_convention = _signed_by_the_editor(scene.convention(scene.dossier(S.REFERENCED)))
+    _card(signed_convention.dossier, scene, CardState.APPROVED)
 
-    no_card, cast = dossier_in_state(S.REFERENCED)
-    organisation = no_card.service.organisation
-    in_review, review_cast = dossier_in_state(S.REFERENCED, organisation=organisation)
-    _card(in_review, review_cast, CardState.IN_REVIEW)
-    convention, sign_cast = drawn_up(render=True, organisation=organisation)
-    to_sign = convention.dossier
-    _card(to_sign, sign_cast, CardState.APPROVED)
-    signed_convention, signed_cast = drawn_up(render=True, organisation=organisation)
-    Convention.objects.filter(pk=signed_convention.pk).update(editor_signed_at=timezone.now())
-    _card(signed_convention.dossier, signed_cast, CardState.APPROVED)
-
-    todo = set(_todo(cast.editor, editor_list(cast.editor)))
+    todo = set(_todo(scene.editor, editor_list(scene.editor)))
 
     assert todo == {no_card.pk, to_sign.pk}
