@@ -287,12 +287,21 @@ def data_step(env: dict[str, str], *args: object, module: str = "benchmarks._htt
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], folder: Path, log) -> Iterator[tuple[int, int]]:
-    """`gunicorn benchmarks.bare_wsgi:application`: (port, master PID) once it answers."""
+def gunicorn(
+    env: dict[str, str],
+    folder: Path,
+    log,
+    *,
+    workers: int = GUNICORN_WORKERS,
+    options: tuple[str, ...] = (),
+    name: str = "gunicorn",
+) -> Iterator[tuple[int, int]]:
+    """`gunicorn benchmarks.bare_wsgi:application`: (port, master PID) once it answers and its
+    `workers` workers are up. `options` are added to the command line (e.g. a `-c` config)."""
     port = free_port()
-    logfile = folder / "gunicorn.log"
+    logfile = folder / f"{name}.log"
     command = [sys.executable, "-m", "gunicorn", "benchmarks.bare_wsgi:application"]
-    command += [f"--workers={GUNICORN_WORKERS}", "--worker-class=sync"]
+    command += [f"--workers={workers}", "--worker-class=sync", *options]
     command += [f"--bind=127.0.0.1:{port}", "--no-control-socket", "--timeout=120"]
     command += [f"--error-logfile={logfile}", "--log-level=warning"]
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL)
@@ -303,12 +312,12 @@ def gunicorn(env: dict[str, str], folder: Path, log) -> Iterator[tuple[int, int]
                 raise RuntimeError(f"gunicorn s'est arrêté :\n{logfile.read_text()[-4000:]}")
             with contextlib.suppress(OSError):
                 answered = Browser(port).request("GET", BARE_URL)[0] == 200
-                if answered and len(children(process.pid)) >= GUNICORN_WORKERS:
+                if answered and len(children(process.pid)) >= workers:
                     break
             if time.monotonic() > deadline:
                 raise RuntimeError("gunicorn ne répond pas")
             time.sleep(0.2)
-        log(f"http : gunicorn sur 127.0.0.1:{port} (PID {process.pid}, {GUNICORN_WORKERS} workers)")
+        log(f"http : {name} sur 127.0.0.1:{port} (PID {process.pid}, {workers} workers)")
         yield port, process.pid
     finally:
         stop(process)

@@ -26,7 +26,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 NOT_BENCHMARKS = frozenset({"harness", "bare_wsgi"})
 #: Benchmarks that bring their own servers and options: `python -m benchmarks NAME [OPTIONS]`
 #: hands the command line over to `benchmarks.NAME.main`.
-STANDALONE = frozenset({"http", "catalogue", "fhir_validation"})
+STANDALONE = frozenset({"http", "catalogue", "fhir_validation", "worker_memory"})
 
 DEFAULT_SAMPLES = 60
 DEFAULT_WARMUP = 5

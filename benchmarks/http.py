@@ -14,15 +14,17 @@ What it does, in order:
 2. Migrates, collects the static files, seeds the first size's dossiers (`queues.Population`
    by bulk_create, plus the questionnaire benchmark's complete dossier on the 2023 referential).
 3. Starts `gunicorn benchmarks.bare_wsgi:application --workers 2 --no-control-socket` on a free
-   loopback port, and signs people in through the real login form and TOTP step; `wrk` gets
-   the session cookie.
+   loopback port (the `web` pool, no warm-up) and, when the `fhir_measures` page is measured,
+   a second one for the FHIR endpoints (the `web-fhir` pool of docker/compose.yaml, warmed
+   up: `benchmarks/_pools.py`), and signs people in through the real login form and TOTP step;
+   `wrk` gets the session cookie. The FHIR page and its bare view are served by the FHIR pool.
 4. Per page: `wrk -t2 -c16 -d10s` on the bare view, then on the page, again and again
    (A B A B: `--rounds` pairs); the page's figures, and its requests per second divided by the
    bare view's *of the same round*. Pages that do not depend on the number of dossiers are
    measured at the first size only; staff pages at every size, then the growth from the first
    size to the last (throughput relative to the bare view, so that the machine's load cancels
    out), and each staff page's single-user p95 (`wrk -c1`) at the last size.
-5. The gunicorn workers' resident memory after all that.
+5. The gunicorn workers' resident memory after all that, pool by pool.
 6. A Celery worker (`--concurrency 2`, recycling flags as in docker/compose.yaml) renders
    `--pdfs` decision PDFs; its pool processes' resident memory after them, and the peak seen.
 
@@ -47,7 +49,16 @@ from ._celery_memory import celery_memory
 from ._fhir_http import PAGE as FHIR_PAGE
 from ._fhir_http import check_fhir, fhir_env, fhir_wrk
 from ._http_client import BARE_URL, WrkRun, check_page, drain, sign_in, wrk
-from ._servers import GUNICORN_WORKERS, data_step, gunicorn, server_env
+from ._http_figures import (  # noqa: F401  (interleave, round_ratios: the tests read them here)
+    GROWTH_MIN_RATIO,
+    growth_metric,
+    interleave,
+    page_metrics,
+    round_ratios,
+    size_label,
+)
+from ._pools import FHIR_WORKERS, WORKER_RSS_MB, pools, rss_metric
+from ._servers import GUNICORN_WORKERS, data_step, server_env
 from .harness import Context, Metric, json_line
 
 BENCH = "http"
@@ -64,10 +75,9 @@ QUICK_PDFS = 50
 ANONYMOUS_MIN_RATIO = 0.4
 HEALTHZ_MIN_RATIO = 0.3
 QUESTIONNAIRE_MIN_RPS = 100
-GROWTH_MIN_RATIO = 0.8
 SINGLE_USER_P95_MS = 100
 SEED_MAX_S = 60
-GUNICORN_WORKER_RSS_MB = 150
+GUNICORN_WORKER_RSS_MB = WORKER_RSS_MB
 #: The sandbox's FHIR measures endpoint (issue 13): validation and a recorded call per request.
 FHIR_MEASURES_MIN_RATIO = 0.05
 
@@ -187,84 +197,6 @@ def config_from_args(argv: list[str]) -> Config:
     return config
 
 
-def size_label(size: int) -> str:
-    return f"{size // 1000}k" if size >= 1000 and size % 1000 == 0 else str(size)
-
-
-# ---------------------------------------------------------------------------------------------
-# Rounds and figures
-# ---------------------------------------------------------------------------------------------
-
-
-def interleave(
-    rounds: int, bare: Callable[[], WrkRun], page: Callable[[], WrkRun]
-) -> list[tuple[WrkRun, WrkRun]]:
-    """`rounds` pairs (bare view, page), run in that order: A B A B."""
-    pairs = []
-    for _ in range(rounds):
-        bare_run = bare()
-        pairs.append((bare_run, page()))
-    return pairs
-
-
-def round_ratios(pairs: list[tuple[WrkRun, WrkRun]]) -> list[float]:
-    """Per round, the page's requests per second over the bare view's of that same round."""
-    return [page.rps / bare.rps if bare.rps else 0.0 for bare, page in pairs]
-
-
-def page_metrics(page: Page, label: str, pairs: list[tuple[WrkRun, WrkRun]]) -> Iterator[Metric]:
-    runs = [run for _, run in pairs]
-    ratios = round_ratios(pairs)
-    socket_errors = sum(run.socket_errors for run in runs)
-    note = "manches : " + ", ".join(f"{run.rps:.1f}" for run in runs)
-    if socket_errors:
-        note += f" ; {socket_errors} erreurs de socket ou délais dépassés"
-    yield Metric(
-        f"{page.name}_rps_{label}",
-        median(run.rps for run in runs),
-        "req/s",
-        page.min_rps,
-        at_least=True,
-        note=note,
-    )
-    yield Metric(f"{page.name}_p50_{label}", median(run.p50_ms for run in runs), "ms")
-    yield Metric(f"{page.name}_p99_{label}", median(run.p99_ms for run in runs), "ms")
-    yield Metric(
-        f"{page.name}_ratio_to_bare_{label}",
-        median(ratios),
-        "x",
-        page.min_ratio,
-        at_least=True,
-        note="par manche, page / vue nue : "
-        + " ; ".join(
-            f"{run.rps:.1f} / {bare.rps:.1f} = {ratio:.4f}"
-            for (bare, run), ratio in zip(pairs, ratios, strict=True)
-        ),
-    )
-
-
-def growth_metric(
-    page: Page,
-    small: tuple[int, list[tuple[WrkRun, WrkRun]]],
-    large: tuple[int, list[tuple[WrkRun, WrkRun]]],
-) -> Metric:
-    """Throughput at the large size over throughput at the small one, each relative to the bare
-    view of its own rounds (the machine's load cancels out)."""
-    (small_size, small_pairs), (large_size, large_pairs) = small, large
-    before, after = median(round_ratios(small_pairs)), median(round_ratios(large_pairs))
-    raw_before = median(run.rps for _, run in small_pairs)
-    raw_after = median(run.rps for _, run in large_pairs)
-    return Metric(
-        f"{page.name}_ratio_{size_label(large_size)}_to_{size_label(small_size)}",
-        after / before if before else None,
-        "x",
-        GROWTH_MIN_RATIO if page.staff_list else None,
-        at_least=True,
-        note=f"débit rapporté à la vue nue : {before:.4f} → {after:.4f} ; "
-        f"brut : {raw_before:.1f} → {raw_after:.1f} req/s",
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # The benchmark
 # ---------------------------------------------------------------------------------------------
@@ -278,23 +210,30 @@ def _web(config: Config, env: dict[str, str], folder: Path, log) -> Iterator[Met
     # The questionnaire's dossier (2023 referential, every requirement answered) only if wanted.
     questionnaire = "questionnaire" if "questionnaire" in config.pages else "-"
     seeded = data_step(seed_env, "seed", sizes[0], questionnaire)
-    with gunicorn(env, folder, log) as (port, master):
-        base = f"http://127.0.0.1:{port}"
+    fhir_workers = FHIR_WORKERS if FHIR_PAGE in config.pages else None
+    with pools(env, folder, log, fhir_workers=fhir_workers) as pool:
+        port = pool.web_port
 
-        def load(url: str, cookie: str | None = None, **options) -> WrkRun:
-            run = wrk(base + url, duration_s=config.duration_s, cookie=cookie, **options)
-            drain(port, GUNICORN_WORKERS)
+        def load(url: str, cookie: str | None = None, *, on: int = port, **options) -> WrkRun:
+            run = wrk(
+                f"http://127.0.0.1:{on}{url}",
+                duration_s=config.duration_s,
+                cookie=cookie,
+                **options,
+            )
+            drain(on, fhir_workers if on != port else GUNICORN_WORKERS)
             return run
 
         def load_fhir(url: str, fhir: dict) -> WrkRun:
+            on = pool.port_for(url)
             run = fhir_wrk(
-                base + url,
+                f"http://127.0.0.1:{on}{url}",
                 token=fhir["token"],
                 body=fhir["body"],
                 folder=folder,
                 duration_s=config.duration_s,
             )
-            drain(port, GUNICORN_WORKERS)
+            drain(on, fhir_workers if on != port else GUNICORN_WORKERS)
             return run
 
         people = {page.person for page in pages if page.person}
@@ -332,15 +271,16 @@ def _web(config: Config, env: dict[str, str], folder: Path, log) -> Iterator[Met
             bare_runs = []
             for page in pages if index == 0 else [p for p in pages if p.grows]:
                 cookie = cookies.get(page.person)
+                on = pool.port_for(page.url)  # the pool nginx would send it to
                 if page.name == FHIR_PAGE:  # a POST with a token, not a page with a cookie
                     fhir = seeded["fhir"]
-                    size_kb = check_fhir(port, page.url, fhir["token"], fhir["body"]) / 1024
+                    size_kb = check_fhir(on, page.url, fhir["token"], fhir["body"]) / 1024
                     measured = lambda page=page, fhir=fhir: load_fhir(page.url, fhir)  # noqa: E731
                 else:
                     size_kb = check_page(port, page.url, cookie, page.needle) / 1024
                     measured = lambda page=page, cookie=cookie: load(page.url, cookie)  # noqa: E731
                 log(f"http : {page.name} ({page.url}, {size_kb:.0f} kB) à {size} dossiers")
-                pairs = interleave(config.rounds, lambda: load(BARE_URL), measured)
+                pairs = interleave(config.rounds, lambda on=on: load(BARE_URL, on=on), measured)
                 bare_runs += [bare for bare, _ in pairs]
                 results.setdefault(page.name, []).append((size, pairs))
                 yield from page_metrics(page, label, pairs)
@@ -366,17 +306,13 @@ def _web(config: Config, env: dict[str, str], folder: Path, log) -> Iterator[Met
                     SINGLE_USER_P95_MS if page.staff_list else None,
                     note=f"wrk -c1, {run.requests} requêtes, p50 {run.p50_ms:.1f} ms",
                 )
-        workers = servers.children(master)
-        rss = {pid: servers.rss_mb(pid) for pid in workers}
-        known = [value for value in rss.values() if value is not None]
-        yield Metric(
-            "gunicorn_worker_rss_max",
-            max(known) if known else None,
-            "MB",
-            GUNICORN_WORKER_RSS_MB,
-            note="VmRSS après les passes : "
-            + ", ".join(f"PID {pid} {value:.1f} MB" for pid, value in rss.items() if value),
-        )
+        yield rss_metric("gunicorn_worker_rss_max", pool.web_master, "après les passes (web)")
+        if pool.fhir_master:
+            yield rss_metric(
+                "gunicorn_fhir_worker_rss_max",
+                pool.fhir_master,
+                "après les passes (web-fhir, points d'accès FHIR)",
+            )
 
 
 def measure(config: Config, log) -> Iterator[Metric]:

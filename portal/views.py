@@ -1,3 +1,7 @@
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -9,6 +13,8 @@ from django.views.decorators.http import require_GET
 
 from applications.domain.dossier_lists import (
     ALL,
+    Delay,
+    DossierRow,
     ListCriteria,
     dossier_rows,
     ministry_list,
@@ -17,6 +23,8 @@ from applications.domain.dossier_lists import (
 )
 from applications.domain.dossier_search import search_text
 from applications.domain.pagination import HorizonPaginator
+from applications.enums import DossierState
+from applications.models import Dossier, Service
 from catalogue.domain.todo import admin_list, editor_list
 from reviews.domain.queues import (
     EXPERT_ALL,
@@ -51,6 +59,51 @@ ROLE_LISTS = {
 #: (changes/apps.py): role -> builders(user) returning an object with a `template`, or None.
 HOME_PANELS: dict[str, list] = {}
 PAGE_SIZE = 25
+#: What a row of a home list reads of its dossier (templates/applications/dossier/_table.html,
+#: the deadline: applications/domain/deadlines.py): a page of 25 dossiers read whole, with every
+#: field of the dossier, its service and its organisation, costs twice as much to build.
+ROW_FIELDS = (
+    "reference",
+    "state",
+    "state_changed_at",
+    "submitted_at",
+    "created_at",
+    "service__name",
+    "service__organisation__name",
+)
+
+
+@dataclass(frozen=True)
+class HomeRow:
+    """A row of a home list as its table shows it: the dossier, its stage's delay, its state's
+    label and tone read once per page and state (a model's `get_state_display` hashes every
+    translated label of the workflow on each call), and the commission's session date when
+    the list has one (`commission_list`)."""
+
+    dossier: Dossier
+    delay: Delay
+    state_label: str
+    state_tone: str
+    session_date: date | None = None
+
+
+def row_dossiers(dossiers: QuerySet) -> QuerySet:
+    """The dossiers of a page, with what a home row shows of them and nothing more."""
+    return dossiers.select_related("service__organisation").only(*ROW_FIELDS)
+
+
+def home_rows(rows: list[DossierRow]) -> list[HomeRow]:
+    states: dict[str, tuple[str, str]] = {}
+    built = []
+    for row in rows:
+        dossier = row.dossier
+        if dossier.state not in states:
+            state = DossierState(dossier.state)
+            states[dossier.state] = (str(state.label), state.tone)
+        label, tone = states[dossier.state]
+        session_date = getattr(dossier, "session_date", None)
+        built.append(HomeRow(dossier, row.delay, label, tone, session_date))
+    return built
 
 
 def section_params(role) -> tuple[str, str, str]:
@@ -142,8 +195,9 @@ def _section(request, role, known: dict) -> dict:
             criteria=criteria,
             number=request.GET.get(page_param),
             per_page=PAGE_SIZE,
+            select=row_dossiers,
         )
-        page.object_list = dossier_rows(page.object_list)
+        page.object_list = home_rows(dossier_rows(page.object_list))
         choices = view_choices(role_list.states)
     section = list_section(
         key=str(role),
@@ -175,16 +229,24 @@ def home(request):
     names = [name for role in roles for name in section_params(role)]
     known = {name: request.GET[name] for name in names if request.GET.get(name)}
     sections = [_section(request, role, known) for role in roles]
-    organisations = request.user.memberships.select_related("organisation")
+    is_editor = Role.EDITOR in roles
     return render(
         request,
         "portal/home.html",
         {
             "sections": sections,
-            "organisations": [m.organisation for m in organisations],
-            "is_editor": request.user.has_role(Role.EDITOR),
+            "organisations": _editor_organisations(request.user) if is_editor else [],
+            "is_editor": is_editor,
         },
     )
+
+
+def _editor_organisations(user) -> list:
+    """The editor's organisations with their services (« Mes services »): two queries."""
+    memberships = user.memberships.select_related("organisation").prefetch_related(
+        Prefetch("organisation__services", queryset=Service.objects.order_by("name", "pk"))
+    )
+    return [membership.organisation for membership in memberships]
 
 
 @require_GET

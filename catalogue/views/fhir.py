@@ -24,6 +24,8 @@ from ..api.throttling import throttled
 
 #: catalogue/fhir.py, imported by the first request it answers: its fhir.resources (pydantic)
 #: models weigh ≈ 12 MB of memory, which a web worker that never serves this view does not pay.
+#: In production /api/fhir/ is served by the `web-fhir` pool with the sandbox's FHIR endpoints
+#: (docker/nginx.conf), so the workers of `web` never pay it.
 fhir = SimpleLazyObject(lambda: import_module("catalogue.fhir"))
 
 

@@ -18,6 +18,8 @@ the transitions that are theirs — nothing here is a state of its own.
   chair, also the closed votes whose opinion is still to be recorded (`record_opinion`).
 """
 
+from functools import cache
+
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from applications.domain.dossier_lists import ALL_BUT_DRAFT, Branch, RoleList, states_in_order
@@ -60,7 +62,10 @@ def _reservations_answered() -> Q:
     return Q(Exists(ReservationResponse.objects.filter(dossier=OuterRef("pk"))))
 
 
-def instructor_list(user) -> RoleList:
+@cache
+def _instructor_list() -> RoleList:
+    """Built once per process: the conditions are the same for every instructor (Django
+    copies an expression before resolving it, so one `Q` serves every query)."""
     return RoleList(
         role=Role.INSTRUCTOR,
         states=ALL_BUT_DRAFT,
@@ -73,7 +78,13 @@ def instructor_list(user) -> RoleList:
     )
 
 
+def instructor_list(user) -> RoleList:
+    return _instructor_list()
+
+
+@cache
 def editor_instruction_branches() -> tuple[Branch, ...]:
+    """The editor's share of the instruction, the same for every editor (built once)."""
     return (
         Branch(S.DRAFT),
         Branch(S.INCOMPLETE),

@@ -29,7 +29,11 @@ and R4B for what the sandbox reads, and what is done about each:
 
 Cost: fhir.resources imports a data type's model the first time an element of that type is
 validated, so a fresh process's first Bundle costs ≈ 0.3 s, the next ones ≈ 1 ms;
-`warm_up()` (warm_up.py) pays for that in advance.
+`warm_up()` (warm_up.py) pays for that in advance. Memory: fhir.resources and pydantic weigh
+≈ 15 MB in a process, so they are imported by the first validation (`_fhir`), never by this
+module's import: the portal's other processes (the web workers that serve the pages, Celery,
+manage.py) import `sandbox.fhir` for its tables of measures, documents and appointments and
+must not pay for the models (`tests/sandbox_fhir/test_lazy_models.py`).
 """
 
 import json
@@ -37,8 +41,6 @@ from functools import cache
 from typing import Any
 
 from django.utils.translation import gettext as _
-from fhir.resources.R4B import get_fhir_model_class
-from pydantic import ValidationError
 
 from .outcome import Issue, IssueType, Wording, described, path
 
@@ -138,7 +140,18 @@ def _json_kind(value: Any) -> str:
 
 
 @cache
+def _fhir():
+    """(fhir.resources.R4B's `get_fhir_model_class`, pydantic's `ValidationError`), imported on
+    first use (see the module's docstring: memory)."""
+    from fhir.resources.R4B import get_fhir_model_class
+    from pydantic import ValidationError
+
+    return get_fhir_model_class, ValidationError
+
+
+@cache
 def model_class(resource_type: str):
+    get_fhir_model_class, _error = _fhir()
     try:
         return get_fhir_model_class(resource_type)
     except (KeyError, ValueError):
@@ -148,6 +161,7 @@ def model_class(resource_type: str):
 def structure_issues(resource: dict[str, Any]) -> list[Issue]:
     """What the R4B model finds wrong in `resource` (a dict with a known resourceType)."""
     resource_type = resource["resourceType"]
+    _get, ValidationError = _fhir()  # noqa: N806 (the class, imported on first use)
     try:
         model_class(resource_type).model_validate(resource)
     except ValidationError as error:

@@ -3,8 +3,10 @@
 fhir.resources imports the model of each FHIR data type the first time it validates an
 element of that type (≈ 0.4 s for the first feed Bundle of a process, ≈ 1 ms afterwards).
 `warm_up()` validates, once, resources that hold the data types the sandbox's calls carry (the
-elements of the guides' examples), so that the first real call is as fast as the others. To be
-called when the process starts (an `AppConfig.ready`), not at import.
+elements of the guides' examples), so that the first real call is as fast as the others. Called
+when a server process starts, through `settings.WSGI_WARM_UP` (portal/wsgi.py), not at import;
+it also imports the models (≈ 15 MB with pydantic, parsing.py), so only the pool that serves
+the FHIR endpoints calls it (docker/compose.yaml: `web-fhir`; `web` sets WSGI_WARM_UP empty).
 """
 
 from .parsing import structure_issues
