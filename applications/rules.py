@@ -55,6 +55,32 @@ def is_in_editable_state(user, dossier):
     return dossier is not None and DossierState(dossier.state).is_editable
 
 
+#: changes.enums.ChangeState.PARTIAL_REVIEW, which this app may not import (the changes app is
+#: higher); tests/changes/test_update_step.py checks that the two agree.
+CHANGE_UPDATE_STATE = "partial_review"
+
+
+def change_updates_open(dossier):
+    """The declared changes of the dossier that wait for the editor's update: qualified for a
+    partial re-evaluation, the update not sent yet (changes/domain/updates.py). Read through the
+    dossier's relation, as the guards read the reviews app's data."""
+    return dossier.change_declarations.filter(
+        state=CHANGE_UPDATE_STATE, update_sent_at__isnull=True
+    )
+
+
+@rules.predicate
+def is_open_for_change_update(user, dossier):
+    """A published dossier whose declared change waits for the editor's update: its
+    questionnaire opens, for the requirements the change touches only
+    (applications/domain/questionnaire.py, `opened_requirements`). One query, published only."""
+    return (
+        dossier is not None
+        and dossier.state == DossierState.PUBLISHED
+        and change_updates_open(dossier).exists()
+    )
+
+
 # Actors of each transition (DOMAIN.md, "The dossier's life").
 dossier_editor = is_editor & is_dossier_organisation_member
 
@@ -69,7 +95,7 @@ can_publish = is_admin
 can_reinstate = is_admin
 can_dereference = is_ministry | is_admin
 
-can_edit_questionnaire = dossier_editor & is_in_editable_state
+can_edit_questionnaire = dossier_editor & (is_in_editable_state | is_open_for_change_update)
 
 rules.add_perm("applications.create_organisation", is_editor)
 for _name, _predicate in {

@@ -8,8 +8,9 @@
   requirements of the dossier's referential version it touches and the editor's view;
 - `ChangeAttachment`: the files that document it, checked like the dossier's evidence;
 - `ChangeEvent`: the declaration's states, append-only (who, when, from, to, why);
-- `PartialReview`: for a partial re-evaluation, one touched domain and the reviews assignment of
-  its expert;
+- `PartialReview`: for a partial re-evaluation, one touched domain, the reviews assignment it
+  came from and the expert who evaluates it now, due date and signature;
+- `PartialVerdict`: that expert's verdict on one touched requirement;
 - `ChangeRequest`: the instruction team asks the editor to declare a change it found unannounced
   (a report's control, a check), within CHANGE_NOTIFY_WEEKS.
 """
@@ -18,10 +19,13 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from applications.models.append_only import AppendOnlyModel
 from portal.accounts.roles import Domain
+from reviews.models import Conclusion, VerdictChoice
 
 from .enums import ChangeState, EditorView, RequestState
 
@@ -194,8 +198,25 @@ class ChangeEvent(AppendOnlyModel):
         return f"{self.from_state} → {self.to_state}"
 
 
+class PartialReviewQuerySet(models.QuerySet):
+    """What the declaration's page reads of its partial reviews (one query each)."""
+
+    def for_page(self):
+        return self.select_related("expert").order_by("domain")
+
+    def all_signed(self) -> bool:
+        return self.exists() and not self.filter(signed_at__isnull=True).exists()
+
+
 class PartialReview(models.Model):
-    """A touched domain to re-evaluate, by the expert of the dossier's assignment on it."""
+    """A touched domain to re-evaluate: `assignment` is the original evaluation's assignment on
+    it (where the review came from), `expert` the person who evaluates now (that assignment's
+    expert at first, another expert of the domain after a replacement; empty once a
+    replacement expert declared a conflict of interest, until the instruction team names
+    another). `due_on` is set when the editor's update arrives (`partial_reviews_open`);
+    `conflict_declared_at` is when the current expert declared no conflict of interest (the
+    assignment's declaration for the original expert): nothing opens before it. Signed
+    (`signed_at`, with `conclusion` and `synthesis`), it is read-only."""
 
     declaration = models.ForeignKey(
         ChangeDeclaration, on_delete=models.PROTECT, related_name="partial_reviews"
@@ -208,6 +229,26 @@ class PartialReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("demandée le"))
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partial_reviews",
+        verbose_name=_("expert"),
+    )
+    conflict_declared_at = models.DateTimeField(
+        _("absence de conflit déclarée le"), null=True, blank=True
+    )
+    due_on = models.DateField(_("à rendre au plus tard le"), null=True, blank=True)
+    conclusion = models.CharField(
+        _("conclusion"), max_length=20, choices=Conclusion.choices, blank=True
+    )
+    synthesis = models.TextField(_("synthèse"), blank=True)
+    signed_at = models.DateTimeField(_("signée le"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = PartialReviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("réévaluation partielle")
@@ -216,6 +257,53 @@ class PartialReview(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["declaration", "domain"], name="partial_review_domain")
         ]
+        indexes = [models.Index(fields=["expert", "due_on"], name="partial_review_todo_idx")]
 
     def __str__(self):
         return f"{self.declaration_id} / {self.domain}"
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def cleared(self) -> bool:
+        """Its expert declared no conflict of interest: the review is open to them."""
+        return self.expert_id is not None and self.conflict_declared_at is not None
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.due_on and not self.signed and self.due_on < timezone.localdate())
+
+
+class PartialVerdict(models.Model):
+    """A verdict of a partial re-evaluation on one touched requirement, on the revision the
+    editor's update froze; `expert` is who gave it (a replaced expert's verdicts stay, marked
+    as theirs). The original evaluation's `reviews.Verdict` is never touched."""
+
+    partial_review = models.ForeignKey(
+        PartialReview, on_delete=models.CASCADE, related_name="verdicts"
+    )
+    requirement = models.ForeignKey(
+        "applications.Requirement", on_delete=models.PROTECT, related_name="+"
+    )
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(_("avis"), max_length=20, choices=VerdictChoice.choices)
+    comment = models.TextField(_("commentaire"), blank=True)
+    revision_number = models.PositiveIntegerField(_("révision"))
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("avis de réévaluation")
+        verbose_name_plural = _("avis de réévaluation")
+        ordering = ["partial_review", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partial_review", "requirement"], name="partial_verdict_requirement"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partial_review_id} / {self.requirement_id}: {self.verdict}"

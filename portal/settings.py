@@ -108,8 +108,15 @@ ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 #: Called once by the WSGI entry point (portal/wsgi.py), in each server process, before its first
 #: request — never by tests or manage.py commands: what is slow on first use (fhir.resources'
-#: models for the sandbox's FHIR endpoints, ≈ 0.4 s) is paid there, not by a caller.
-WSGI_WARM_UP = ["sandbox.fhir.warm_up"]
+#: models for the sandbox's FHIR endpoints, ≈ 0.4 s) is paid there, not by a caller. Dotted
+#: paths, comma-separated in the environment; empty for a pool that serves no FHIR endpoint
+#: (docker/compose.yaml: `web` has none, `web-fhir` serves /bac-a-sable/fhir/ — the models
+#: weigh ≈ 15 MB per worker).
+WSGI_WARM_UP = [
+    path.strip()
+    for path in env.list("WSGI_WARM_UP", default=["sandbox.fhir.warm_up"])
+    if path.strip()
+]
 
 TEMPLATES = [
     {
@@ -357,6 +364,9 @@ REFERENCING_GRACE_MONTHS = env.int("REFERENCING_GRACE_MONTHS", default=6)
 #: to declare one the team found unannounced (changes/domain/).
 CHANGE_QUALIFICATION_MONTHS = env.int("CHANGE_QUALIFICATION_MONTHS", default=3)
 CHANGE_NOTIFY_WEEKS = env.int("CHANGE_NOTIFY_WEEKS", default=4)
+#: Weeks the experts of a partial re-evaluation have from the editor's update to sign
+#: (changes/domain/partial_reviews.py).
+PARTIAL_REVIEW_WEEKS = env.int("PARTIAL_REVIEW_WEEKS", default=6)
 #: Problems the public may report (catalogue/domain/reports.py): per address and per day, per
 #: service and per day (every address together); days the editor has to answer one.
 REPORTS_PER_IP_PER_DAY = env.int("REPORTS_PER_IP_PER_DAY", default=5)

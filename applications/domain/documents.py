@@ -12,7 +12,8 @@ Writes (`<entity>_<verb>`, keyword-only):
 - `document_remove`: out of the draft, and off every requirement it supported.
 
 Permissions are the questionnaire's (`_check_can_edit`): the dossier's editor while its state
-allows editing, and during complements only for the requirements the request asks about. Each
+allows editing, and during complements (or the update of a declared change on a published
+dossier: `opened_requirements`) only for the requirements the opening names. Each
 write holds the dossier's row lock, as transitions do, so that a filing (which freezes the
 evidence under that lock) either sees the change whole or is seen by it (the state, re-read
 under the lock, then refuses it). Nothing is ever deleted: links and documents are marked removed,
@@ -23,24 +24,28 @@ requirements each supports, two queries), `filed_library` (the documents as last
 once, three queries), `attachable_documents` (one query) and `document_requirement_choices`
 (what applies, read with the dossier's applicability, and the document's links)."""
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from .. import rules as r
+from ..enums import DossierState
 from ..evidence_files import check_evidence_file
 from ..evidence_names import display_name
 from ..models import Document, Dossier, Evidence, Requirement, RevisionAnswer
 from .applicability import dossier_applicability
-from .questionnaire import _check_can_edit, complement_questions, locked_by_complements
+from .questionnaire import (
+    _check_can_edit,
+    locked_by_complements,
+    opened_requirements,
+)
 from .revisions import latest_revision_number
+from .stored_files import content_sha256, document_store
 
 # --- Writes -------------------------------------------------------------------------------------
 
@@ -71,14 +76,6 @@ def _check_not_removed(document: Document) -> None:
         )
 
 
-def _sha256(uploaded) -> str:
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    return digest.hexdigest()
-
-
 @dataclass(frozen=True)
 class Upload:
     """What became of one uploaded file: its document (`reused` when the library already had
@@ -105,51 +102,18 @@ class Upload:
         return _("« %(name)s » est déposé.") % {"name": self.document.name}
 
 
-def _store(dossier: Dossier, actor, uploaded, checked, digest: str) -> tuple[Document, bool, bool]:
-    """(document, reused, stored a new file) for checked content, inside the caller's
-    transaction with the dossier locked."""
-    same = list(
-        Document.objects.filter(dossier=dossier, sha256=digest).order_by(
-            F("removed_at").asc(nulls_first=True), "pk"
-        )[:1]
-    )
-    if same and same[0].removed_at is None:
-        return same[0], True, False
-    document = Document(
-        dossier=dossier,
-        name=checked.name,
-        kind=checked.kind,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=digest,
-        uploaded_by=actor,
-    )
-    if same:
-        # Removed from the draft earlier: its stored file is this very content (files are never
-        # changed nor deleted), a new document points to it.
-        document.file.name = same[0].file.name
-        document.save()
-        return document, False, False
-    document.file.save(checked.name, uploaded, save=False)
-    try:
-        with transaction.atomic():
-            document.save()
-    except Exception:
-        document.file.delete(save=False)  # nothing half-written: no orphan file
-        raise
-    return document, False, True
-
-
 def document_upload(*, dossier: Dossier, actor, uploaded) -> tuple[Document, bool]:
     """Check one file on its content and add it to the library: (document, reused). A refused
     file raises ValidationError (its reason) and stores nothing."""
     _check_library_editable(dossier, actor)
     checked = check_evidence_file(uploaded)
-    digest = _sha256(uploaded)
+    digest = content_sha256(uploaded)
     with transaction.atomic():
         locked = _locked(dossier)
         _check_library_editable(locked, actor)
-        document, reused, _new = _store(locked, actor, uploaded, checked, digest)
+        document, reused, _new = document_store(
+            dossier=locked, actor=actor, uploaded=uploaded, checked=checked, digest=digest
+        )
     return document, reused
 
 
@@ -198,14 +162,16 @@ def evidence_add(*, dossier: Dossier, requirement: Requirement, actor, uploaded)
     _check_can_edit(dossier, actor, requirement)
     _check_requirement(dossier, requirement)
     checked = check_evidence_file(uploaded)
-    digest = _sha256(uploaded)
+    digest = content_sha256(uploaded)
     new_file = False
     document = None
     try:
         with transaction.atomic():
             locked = _locked(dossier)
             _check_can_edit(locked, actor, requirement)
-            document, _reused, new_file = _store(locked, actor, uploaded, checked, digest)
+            document, _reused, new_file = document_store(
+                dossier=locked, actor=actor, uploaded=uploaded, checked=checked, digest=digest
+            )
             evidence = _attach(locked, document, requirement, actor)
     except Exception:
         if new_file:
@@ -239,7 +205,7 @@ def document_set_requirements(
         _check_not_removed(document)
         for requirement in requirements.values():
             _check_requirement(dossier, requirement)
-        questions = complement_questions(dossier)
+        questions = opened_requirements(dossier)
         current = {
             link.requirement_id: link
             for link in Evidence.objects.filter(document=document, removed_at=None)
@@ -247,13 +213,17 @@ def document_set_requirements(
         added = [rq for pk, rq in requirements.items() if pk not in current]
         locked = [rq.code for rq in added if locked_by_complements(questions, rq.pk)]
         if locked:
-            raise PermissionDenied(
-                _(
+            if dossier.state == DossierState.PUBLISHED:
+                message = _(
+                    "Seules les exigences touchées par la modification déclarée à mettre à jour "
+                    "sont modifiables (pas %(codes)s)."
+                )
+            else:
+                message = _(
                     "Seules les exigences visées par la demande de compléments sont "
                     "modifiables (pas %(codes)s)."
                 )
-                % {"codes": get_text_list(locked, _("ni"))}
-            )
+            raise PermissionDenied(message % {"codes": get_text_list(locked, _("ni"))})
         dropped = [
             link.pk
             for pk, link in current.items()
@@ -279,12 +249,21 @@ def document_remove(*, document: Document, actor) -> None:
                 "requirement"
             )
         )
-        questions = complement_questions(dossier)
+        questions = opened_requirements(dossier)
         locked = [
             link.requirement.code
             for link in links
             if locked_by_complements(questions, link.requirement_id)
         ]
+        if locked and dossier.state == DossierState.PUBLISHED:
+            raise PermissionDenied(
+                _(
+                    "Ce document justifie aussi %(codes)s, que la modification déclarée ne touche "
+                    "pas : il ne peut pas être retiré du dossier. Retirez-le seulement des "
+                    "exigences touchées par la modification."
+                )
+                % {"codes": get_text_list(locked, _("et"))}
+            )
         if locked:
             raise PermissionDenied(
                 _(
@@ -422,7 +401,7 @@ def document_requirement_choices(document: Document) -> list[DomainChoices]:
             "requirement_id", flat=True
         )
     )
-    questions = complement_questions(dossier)
+    questions = opened_requirements(dossier)
     domains = {d.code: DomainChoices(d.code, d.title) for d in applicability.domains}
     sections: dict[int, SectionChoices] = {}
     for requirement in applicability.requirements:

@@ -47,9 +47,63 @@ def complement_questions(dossier: Dossier) -> dict[int, str] | None:
     )
 
 
+def change_update_requirements(dossier: Dossier) -> dict[int, str] | None:
+    """While a declared change of the published dossier waits for the editor's update (a partial
+    re-evaluation, the update not sent: `rules.change_updates_open`), the requirements its items
+    touch by id, each with the declaration it is to be updated for (« Modification n° N »):
+    those requirements, and only those, may be changed; None in any other state or when no
+    change waits (no query unless the dossier is published).
+
+    The declarations are the changes app's data, which this app may not import: they are read
+    through the dossier's relation."""
+    if dossier.state != DossierState.PUBLISHED:
+        return None
+    rows = list(
+        r.change_updates_open(dossier)
+        .values_list("items__requirements", "pk")
+        .order_by("pk")
+        .distinct()
+    )
+    if not rows:
+        return None
+    # A change that waits for its update but touches no requirement opens none (an empty dict:
+    # everything locked), never the whole questionnaire.
+    reasons: dict[int, list[int]] = {}
+    for requirement_id, declaration_id in rows:
+        if requirement_id is None:
+            continue
+        numbers = reasons.setdefault(requirement_id, [])
+        if declaration_id not in numbers:
+            numbers.append(declaration_id)
+    return {
+        pk: ", ".join(_("Modification n° %(n)s") % {"n": n} for n in numbers)
+        for pk, numbers in reasons.items()
+    }
+
+
+def opened_requirements(dossier: Dossier) -> dict[int, str] | None:
+    """The requirements that alone may be changed now, by id, each with why: the question of a
+    complements request, or the declared change to update on a published dossier; None when no
+    such opening restricts the questionnaire (whether it may be changed at all is the rule
+    `can_edit_questionnaire`'s). One rule for the answers, the evidence and the library."""
+    questions = complement_questions(dossier)
+    return questions if questions is not None else change_update_requirements(dossier)
+
+
 def locked_by_complements(questions: dict[int, str] | None, requirement_id: int) -> bool:
-    """Whether a complements request (`complement_questions`) leaves that requirement as it is."""
+    """Whether an opening (`opened_requirements`: complements, or a declared change to update)
+    leaves that requirement as it is."""
     return questions is not None and requirement_id not in questions
+
+
+def opening_refusal(dossier: Dossier) -> str:
+    """Why a requirement outside the opening may not be changed, in the editor's words."""
+    if dossier.state == DossierState.PUBLISHED:
+        return _(
+            "Seules les exigences touchées par la modification déclarée à mettre à jour sont "
+            "modifiables."
+        )
+    return _("Seules les exigences visées par la demande de compléments sont modifiables.")
 
 
 def _check_can_edit(dossier: Dossier, actor, requirement: Requirement) -> None:
@@ -57,10 +111,8 @@ def _check_can_edit(dossier: Dossier, actor, requirement: Requirement) -> None:
         raise PermissionDenied(
             _("Les réponses de ce dossier ne peuvent pas être modifiées dans son état actuel.")
         )
-    if locked_by_complements(complement_questions(dossier), requirement.pk):
-        raise PermissionDenied(
-            _("Seules les exigences visées par la demande de compléments sont modifiables.")
-        )
+    if locked_by_complements(opened_requirements(dossier), requirement.pk):
+        raise PermissionDenied(opening_refusal(dossier))
 
 
 def answer_save(

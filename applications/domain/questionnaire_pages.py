@@ -13,7 +13,9 @@ open (`expanded`: the page without JavaScript, or after a full-page post).
 While complements are requested, one query more reads the open request's questions
 (`complement_questions`): each requirement it asks about shows its question and stays editable,
 every other one is locked (read-only, no form), and the page lists the ones asked about, every
-domain included, at its top.
+domain included, at its top. The same, one query, on a published dossier whose declared change
+waits for the editor's update (`change_update_requirements`): the requirements the change touches
+show « À mettre à jour : modification n° N » and stay editable, every other one is locked.
 
 For a renewal (`Dossier.renews`), a few queries more read what changed since the renewed
 dossier (`renewal.renewal_changes`: the version diff and the answers still to confirm), listed
@@ -30,6 +32,7 @@ from .applicability import Applicability, dossier_applicability, orientation_var
 from .documents import attachable_documents
 from .questionnaire import (
     answer_gaps,
+    change_update_requirements,
     complement_questions,
     evidence_counts,
     locked_by_complements,
@@ -75,6 +78,9 @@ class RequirementItem(RequirementStateMixin):
     #: the editor (who may change only what the request asks about).
     question: str = ""
     locked: bool = False
+    #: While a declared change waits for the editor's update: the change it is touched by
+    #: (« Modification n° N »; "" if none).
+    update: str = ""
 
 
 @dataclass
@@ -99,6 +105,10 @@ class AnswerBlock(RequirementStateMixin):
     #: the editor (who may change only what the request asks about).
     question: str = ""
     locked: bool = False
+    #: While a declared change waits for the editor's update: the change that touches it ("" if
+    #: none), and whether such an update is open at all (what a locked one says).
+    update: str = ""
+    updating: bool = False
 
     @property
     def version(self) -> int:
@@ -121,7 +131,7 @@ class DomainNav:
     title: str
     total: int = 0
     done: int = 0
-    asked: int = 0  # requirements of the domain the open complements request asks about
+    asked: int = 0  # requirements of the domain the open complements (or change update) name
 
     @property
     def percent(self) -> int:
@@ -157,10 +167,17 @@ class QuestionnairePage:
     asked: list[AskedRequirement] | None = None
     #: A renewal's changes, listed first (applications/domain/renewal.py; None otherwise).
     renewal: RenewalChanges | None = None
+    #: While a declared change waits for the editor's update: the requirements it touches, each
+    #: with its change as `question` (None in any other case).
+    updates: list[AskedRequirement] | None = None
 
     @property
     def complements(self) -> bool:
         return self.asked is not None
+
+    @property
+    def updating(self) -> bool:
+        return self.updates is not None
 
     @property
     def current_domain(self) -> DomainNav | None:
@@ -224,12 +241,15 @@ def questionnaire_page(
     answers = answer_states(dossier)
     counts = evidence_counts(dossier)
     questions = complement_questions(dossier)
+    changes = change_update_requirements(dossier) if questions is None else None
+    opened = questions if questions is not None else changes
     editable = r.can_edit_questionnaire.test(user, dossier)
     nav = {d.code: DomainNav(d.code, d.title) for d in applicability.domains}
     current = domain if domain in nav else (None if domain else next(iter(nav), None))
     sections: dict[str, SectionView] = {}
     expanded = None
     asked = None if questions is None else []
+    updates = None if changes is None else []
     for requirement in applicability.requirements:
         answer = answers.get(requirement.pk)
         file_count = counts.get(requirement.pk, 0)
@@ -241,6 +261,10 @@ def questionnaire_page(
         if question:
             entry.asked += 1
             asked.append(AskedRequirement(requirement, question))
+        update = changes.get(requirement.pk, "") if changes else ""
+        if update:
+            entry.asked += 1
+            updates.append(AskedRequirement(requirement, update))
         if requirement.domain != current:
             continue
         section = sections.get(requirement.section_id)
@@ -254,11 +278,16 @@ def questionnaire_page(
             file_count,
             gaps,
             question=question,
-            locked=editable and locked_by_complements(questions, requirement.pk),
+            locked=editable and locked_by_complements(opened, requirement.pk),
+            update=update,
         )
         if requirement.code == expand:
             expanded = item.block = answer_block(
-                dossier=dossier, requirement=requirement, user=user, questions=questions
+                dossier=dossier,
+                requirement=requirement,
+                user=user,
+                questions=questions,
+                changes=changes,
             )
         section.items.append(item)
     return QuestionnairePage(
@@ -270,6 +299,7 @@ def questionnaire_page(
         expanded,
         asked,
         renewal_changes(dossier, requirements=applicability.requirements),
+        updates,
     )
 
 
@@ -277,15 +307,25 @@ _UNREAD = object()
 
 
 def answer_block(
-    *, dossier: Dossier, requirement: Requirement, user, questions=_UNREAD, **extra
+    *,
+    dossier: Dossier,
+    requirement: Requirement,
+    user,
+    questions=_UNREAD,
+    changes=_UNREAD,
+    **extra,
 ) -> AnswerBlock:
     """One requirement's form: its answer (who saved it last), its files and, when editable, the
     library's other documents (one query more); during complements
-    (`questions`, read here unless the caller has them), its question, or locked."""
+    (`questions`, read here unless the caller has them), its question, or locked; while a
+    declared change waits for the update (`changes`, likewise), the change, or locked."""
     if questions is _UNREAD:
         questions = complement_questions(dossier)
+    if changes is _UNREAD:
+        changes = change_update_requirements(dossier) if questions is None else None
+    opened = questions if questions is not None else changes
     may_edit = r.can_edit_questionnaire.test(user, dossier)
-    locked = may_edit and locked_by_complements(questions, requirement.pk)
+    locked = may_edit and locked_by_complements(opened, requirement.pk)
     answer = (
         Answer.objects.select_related("updated_by")
         .filter(dossier=dossier, requirement=requirement)
@@ -307,5 +347,7 @@ def answer_block(
         library=attachable_documents(dossier, requirement) if editable else [],
         question=(questions or {}).get(requirement.pk, ""),
         locked=locked,
+        update=(changes or {}).get(requirement.pk, ""),
+        updating=changes is not None,
         **extra,
     )

@@ -8,12 +8,11 @@
   (`dossier_create`, pinned to the current referential version, the one new dossiers get), then
   the answers of every requirement whose code still exists in that version copied with all
   they hold (status, justification, free comment) and their documents: each document once into
-  the new library, pointing to the file already stored (files are never changed nor deleted,
-  as `documents._store` does for a document re-uploaded after its removal), linked again to
-  the same requirements. Each copied answer is marked (`Answer.carried_over`): « reprise de la
-  version précédente — à confirmer », or « exigence modifiée — vérifiez votre réponse » when
-  the requirement changed between the two versions. Nothing is half-copied: any failure
-  rolls back the new dossier with it.
+  the new library, on the file already stored, linked again to the same requirements
+  (applications/domain/carry_over.py). Each copied answer is marked (`Answer.carried_over`):
+  « reprise de la version précédente — à confirmer », or « exigence modifiée — vérifiez votre
+  réponse » when the requirement changed between the two versions. Nothing is half-copied:
+  any failure rolls back the new dossier with it.
 - `answer_confirm`: the editor confirms a copied answer (an edit of it, `answer_save`,
   confirms it too); `submit` is refused while a mark remains (guard `carried_over_confirmed`,
   applications/guards.py, reading `questionnaire.unconfirmed_carried_over`).
@@ -24,19 +23,20 @@
   answers still to confirm), `renewal_section` (the dossier page's renewal section).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from .. import rules as r
 from ..enums import DossierState
-from ..models import Answer, Document, Dossier, Evidence, ReferentialVersion, Requirement
+from ..models import Answer, Dossier, Evidence, ReferentialVersion, Requirement
 from ..models.questionnaire import CarriedOver
 from ..referential.diff import Change, referential_diff
 from .applicability import applicable_requirements, latest_version
+from .carry_over import carry_over_copy, carry_over_plan
 from .dossiers import CLOSED_STATES, dossier_create
 from .questionnaire import _check_can_edit
 
@@ -99,118 +99,6 @@ def renewal_problem(*, dossier: Dossier, user) -> str | None:
     return None
 
 
-# --- What is copied -------------------------------------------------------------------------------
-
-
-@dataclass
-class CarryOverPlan:
-    """What a renewal copies from `old` onto `version`."""
-
-    old: Dossier
-    version: ReferentialVersion
-    #: The target version's requirements, by code.
-    targets: dict[str, Requirement]
-    #: Codes changed between the two versions (their copied answer is marked « modifiée »).
-    changed: set[str]
-    #: The old dossier's answers worth copying, and its current evidence links, by code.
-    answers: dict[str, Answer]
-    links: list[Evidence]
-    #: Codes the old dossier answered (or proved) that the new version no longer has.
-    dropped: list[str] = field(default_factory=list)
-
-    @property
-    def codes(self) -> list[str]:
-        """The codes whose answer is copied, in the new version's order."""
-        kept = set(self.answers) | {link.requirement.code for link in self.links}
-        return sorted(
-            (code for code in kept if code in self.targets),
-            key=lambda code: self.targets[code].position,
-        )
-
-    @property
-    def documents(self) -> list[Document]:
-        """The documents copied, each once (the same content once)."""
-        seen: dict[str, Document] = {}
-        for link in self.links:
-            if link.requirement.code in self.targets:
-                seen.setdefault(link.document.sha256, link.document)
-        return list(seen.values())
-
-
-def _has_content(answer: Answer) -> bool:
-    return bool(answer.status or answer.justification or answer.free_text)
-
-
-def carry_over_plan(old: Dossier, version: ReferentialVersion) -> CarryOverPlan:
-    """What renewing `old` onto `version` copies (four queries)."""
-    targets = {
-        requirement.code: requirement
-        for requirement in Requirement.objects.filter(version=version).select_related("section")
-    }
-    changed = set()
-    if old.referential_version_id and old.referential_version_id != version.pk:
-        changed = {
-            change.code for change in referential_diff(old.referential_version, version).changed
-        }
-    answers = {
-        answer.requirement.code: answer
-        for answer in Answer.objects.filter(dossier=old).select_related("requirement")
-        if _has_content(answer)
-    }
-    links = list(
-        Evidence.objects.filter(dossier=old, removed_at=None, document__removed_at=None)
-        .select_related("document", "requirement")
-        .order_by("pk")
-    )
-    proven = {link.requirement.code for link in links}
-    dropped = sorted(code for code in set(answers) | proven if code not in targets)
-    return CarryOverPlan(old, version, targets, changed, answers, links, dropped)
-
-
-def _copy(plan: CarryOverPlan, new: Dossier, actor) -> None:
-    answers = []
-    for code in plan.codes:
-        source = plan.answers.get(code)
-        answers.append(
-            Answer(
-                dossier=new,
-                requirement=plan.targets[code],
-                status=source.status if source else "",
-                justification=source.justification if source else "",
-                free_text=source.free_text if source else "",
-                version=1,
-                updated_by=actor,
-                carried_over=CarriedOver.CHANGED if code in plan.changed else CarriedOver.UNCHANGED,
-            )
-        )
-    bulk_create_with_history(answers, Answer, default_user=actor)
-    copies: dict[str, Document] = {}
-    for source in plan.documents:
-        document = Document(
-            dossier=new,
-            name=source.name,
-            kind=source.kind,
-            content_type=source.content_type,
-            size=source.size,
-            sha256=source.sha256,
-            uploaded_by=actor,
-        )
-        document.file.name = source.file.name  # the stored file itself: nothing written again
-        document.save()
-        copies[source.sha256] = document
-    links: dict[tuple[int, int], Evidence] = {}
-    for link in plan.links:
-        target = plan.targets.get(link.requirement.code)
-        if target is None:
-            continue
-        document = copies[link.document.sha256]
-        links.setdefault(
-            (document.pk, target.pk),
-            Evidence(dossier=new, document=document, requirement=target, attached_by=actor),
-        )
-    Evidence.objects.bulk_create(links.values())
-
-
 def renewal_open(*, dossier: Dossier, actor) -> Dossier:
     """Open the renewal of `dossier`: a draft linked to it, pre-filled (module docstring)."""
     with transaction.atomic():
@@ -225,7 +113,7 @@ def renewal_open(*, dossier: Dossier, actor) -> Dossier:
                 raise PermissionDenied(problem)
             raise ValidationError(problem)
         new = dossier_create(actor=actor, service=old.service, renews=old)
-        _copy(carry_over_plan(old, new.referential_version), new, actor)
+        carry_over_copy(carry_over_plan(old, new.referential_version), new, actor)
     return new
 
 
@@ -315,6 +203,12 @@ class RenewalChanges:
     @property
     def pending_count(self) -> int:
         return len(self.pending)
+
+    @cached_property
+    def marks(self) -> dict[int, str]:
+        """The pending answers' marks (`CarriedOver` values) by requirement id, for the
+        questionnaire's collapsed lines."""
+        return {item.requirement.pk: item.mark for item in self.pending}
 
 
 def renewal_changes(dossier: Dossier, *, requirements=None) -> RenewalChanges | None:

@@ -11,7 +11,15 @@ for the requirement the page shows open).
 
 While complements are requested, a requirement the request asks about shows its question on its
 line (seen collapsed) and a « À compléter » badge; every other one is « Verrouillée » and its
-link invites to see the answer, not to change it.
+link invites to see the answer, not to change it. The same while a declared change waits for the
+editor's update on a published dossier: a requirement it touches shows « À mettre à jour » and the
+change on its line, every other one is « Verrouillée ».
+
+In a renewal, an answer copied from the renewed dossier and not yet confirmed carries its mark
+(« Reprise de la version précédente — à confirmer » or « Exigence modifiée — vérifiez votre
+réponse ») in its state: the page passes the marks it has read already
+(`marks=page.renewal.marks`, the renewal's pending answers: no query more); the autosave and the
+confirmation swap the state in again, the mark gone once the answer is edited or confirmed.
 
 Every value from the database or a translation goes through `escape` (the standard library's,
 which is what Django's calls); the markup around them is fixed.
@@ -27,6 +35,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
 from ..enums import AnswerStatus
+from ..models.questionnaire import CarriedOver
 
 register = template.Library()
 
@@ -49,6 +58,9 @@ class _Labels:
         self.asked = escape(gettext("À compléter"))
         self.locked = escape(gettext("Verrouillée"))
         self.question = escape(gettext("Question posée :"))
+        self.to_update = escape(gettext("À mettre à jour"))
+        self.update = escape(gettext("À mettre à jour :"))
+        self.carried_over = {value: escape(str(label)) for value, label in CarriedOver.choices}
         self.link = (
             gettext("Répondre à l'exigence %(code)s")
             if editable
@@ -68,8 +80,16 @@ def _badge(kind: str, text: str) -> str:
     return f'<span class="fr-badge fr-badge--sm fr-badge--no-icon{kind}">{text}</span>'
 
 
-def _state(item, labels: _Labels, *, oob: bool = False) -> str:
-    """Where the requirement's answer stands: answered or not, what it lacks, its files."""
+#: A renewal's mark, by `CarriedOver` value: a changed requirement asks more of the editor.
+_CARRIED_OVER_KINDS = {
+    CarriedOver.UNCHANGED: " fr-badge--info",
+    CarriedOver.CHANGED: " fr-badge--warning",
+}
+
+
+def _state(item, labels: _Labels, *, oob: bool = False, mark: str = "") -> str:
+    """Where the requirement's answer stands: answered or not, what it lacks, its files, and
+    `mark` (a `CarriedOver` value, "" for none): copied by a renewal, to confirm."""
     if item.status:
         kind = " fr-badge--success" if item.complete else " fr-badge--warning"
         text = labels.statuses.get(item.status, "")
@@ -84,6 +104,8 @@ def _state(item, labels: _Labels, *, oob: bool = False) -> str:
         badges.append(_badge(" fr-badge--warning", labels.no_evidence))
     if item.file_count:
         badges.append(_badge(" fr-badge--info", labels.files(item.file_count)))
+    if mark in labels.carried_over:
+        badges.append(_badge(_CARRIED_OVER_KINDS[mark], labels.carried_over[mark]))
     swap = ' hx-swap-oob="true"' if oob else ""
     code = escape(item.requirement.code)
     return (
@@ -93,18 +115,24 @@ def _state(item, labels: _Labels, *, oob: bool = False) -> str:
 
 @register.simple_tag
 def requirement_state(item, oob=False) -> SafeString:
-    """A requirement's state on its collapsed line, as the autosave swaps it (out of band).
-    `item`: a RequirementItem or an AnswerBlock."""
-    return mark_safe(_state(item, _labels(get_language(), False), oob=oob))  # noqa: S308 (escaped)
+    """A requirement's state on its collapsed line, as the autosave and the confirmation of a
+    copied answer swap it (out of band). `item`: an AnswerBlock (its answer's renewal mark, if
+    any, is shown) or a RequirementItem (none)."""
+    answer = getattr(item, "answer", None)
+    mark = answer.carried_over if answer is not None else ""
+    html = _state(item, _labels(get_language(), False), oob=oob, mark=mark)
+    return mark_safe(html)  # noqa: S308 (escaped)
 
 
 @register.simple_tag(takes_context=True)
-def requirement_list(context, items, *, editable, url) -> SafeString:
+def requirement_list(context, items, *, editable, url, marks=None) -> SafeString:
     """One `<details>` per requirement, collapsed, but for the one with its form (`item.block`).
 
     A collapsed requirement holds only a link to `url` + its code + "/": the page's script loads
     the form from there when it is opened (htmx); without JavaScript the link leads to the page
-    with that requirement open."""
+    with that requirement open. `marks`: a renewal's copied answers still to confirm, their
+    `CarriedOver` value by requirement id (none: "" or None)."""
+    marks = marks or {}
     language = get_language()
     labels = _labels(language, bool(editable))
     read_only = _labels(language, False)
@@ -128,6 +156,12 @@ def requirement_list(context, items, *, editable, url) -> SafeString:
                 f'<span class="fr-col-12 fr-text--sm fr-mb-0" id="question-{code}">'
                 f"<strong>{labels.question}</strong> {escape(item.question)}</span>"
             )
+        elif item.update:
+            flags += _badge(" fr-badge--new", labels.to_update)
+            question = (
+                f'<span class="fr-col-12 fr-text--sm fr-mb-0" id="mise-a-jour-{code}">'
+                f"<strong>{labels.update}</strong> {escape(item.update)}</span>"
+            )
         elif item.locked:
             flags += _badge("", labels.locked)
         if item.block is not None:
@@ -148,7 +182,8 @@ def requirement_list(context, items, *, editable, url) -> SafeString:
             f'<summary id="resume-{code}">'
             f'<h4 class="portal-requirement__title" id="titre-{code}">'
             f"{code} — {escape(requirement.title)}</h4>"
-            f'<span class="portal-requirement__flags">{flags}{_state(item, labels)}</span>'
+            f'<span class="portal-requirement__flags">{flags}'
+            f"{_state(item, labels, mark=marks.get(requirement.pk, ''))}</span>"
             f"{question}</summary>"
             f'<div class="portal-requirement__body" id="detail-{code}">{body}</div>'
             f"</details>\n"

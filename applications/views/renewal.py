@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..domain.queries import dossiers_visible_to, visible_other_than_as_expert
 from ..domain.questionnaire import unconfirmed_carried_over
+from ..domain.questionnaire_pages import answer_block
 from ..domain.renewal import answer_confirm, renewal_open, renewal_preview, renewal_problem
 from .questionnaire import _domain_url, _requirement
 from .questionnaire import _dossier as _questionnaire_dossier
@@ -74,8 +75,9 @@ def dossier_renewal(request, pk):
 @require_POST
 def answer_carried_over_confirm(request, pk, code):
     """Confirm one answer copied from the renewed dossier: for htmx, the requirement's mark is
-    replaced by « Réponse confirmée » and the count of those left is updated (out of band);
-    otherwise back to the requirement, open, with a message."""
+    replaced by « Réponse confirmée », its collapsed line's state is drawn again without the
+    mark and the count of those left is updated (all out of band); otherwise back to the
+    requirement, open, with a message."""
     dossier = _questionnaire_dossier(request, pk)
     requirement = _requirement(dossier, code)
     answer_confirm(dossier=dossier, requirement=requirement, actor=request.user)
@@ -86,6 +88,7 @@ def answer_carried_over_confirm(request, pk, code):
             {
                 "dossier": dossier,
                 "requirement": requirement,
+                "block": answer_block(dossier=dossier, requirement=requirement, user=request.user),
                 "remaining": unconfirmed_carried_over(dossier),
             },
         )

@@ -18,7 +18,6 @@ Each write runs in one transaction with the declaration's (or the dossier's) row
 permission tested again under the lock (changes/rules.py).
 """
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -32,6 +31,7 @@ from applications.domain.exceptions import (
     TransitionForbidden,
     TransitionInvalid,
 )
+from applications.domain.stored_files import content_sha256
 from applications.evidence_files import check_evidence_file
 from applications.models import Dossier, Requirement
 from portal.notifications.messenger import notify
@@ -127,14 +127,6 @@ def _check_files(files: Sequence) -> tuple[list[str], list]:
     return reasons, checked
 
 
-def _sha256(uploaded) -> str:
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    return digest.hexdigest()
-
-
 def _locked_dossier(dossier: Dossier) -> Dossier:
     return (
         Dossier.objects.select_for_update(of=("self",)).select_related("service").get(pk=dossier.pk)
@@ -173,7 +165,7 @@ def change_draft_create(
     file_reasons, checked = _check_files(files)
     if reasons or file_reasons:
         raise DeclarationRefused(reasons + file_reasons)
-    digests = [_sha256(uploaded) for uploaded, _checked in checked]
+    digests = [content_sha256(uploaded) for uploaded, _checked in checked]
     stored = []
     try:
         with transaction.atomic():

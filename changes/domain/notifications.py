@@ -8,6 +8,14 @@ templates/notifications/change_*_{subject,body}.txt.
   with the reason — told to the current, active members of the editor's organisation;
 - `change_partial_review`: a partial re-evaluation asks the experts of the touched domains —
   told to those experts;
+- `change_update_arrived`: the editor sent the update of a partial re-evaluation — told to the
+  cleared experts of its domains, with the day to sign by (`partial_reviews_open`);
+- `change_partial_review_assigned`: an instructor gave a domain of a partial re-evaluation to
+  another expert — told to that expert, who first declares their interests;
+- `change_partial_review_conflict`: that expert declared a conflict of interest — told to the
+  active instructors, who name another;
+- `change_review_closed`: the instruction team closed the partial re-evaluation (accepted or
+  not), with the reason — told to the editor's members;
 - `change_requested`: the instruction team asks the editor's members to declare a change found
   unannounced, by a given day, pointing to the dossier.
 Nobody is told of their own act.
@@ -35,8 +43,20 @@ def editor_member_emails(*, dossier, **_context) -> set[str]:
 
 def partial_review_expert_emails(*, reviews, **_context) -> set[str]:
     return {
-        review.assignment.expert.email for review in reviews if review.assignment.expert.is_active
+        review.expert.email
+        for review in reviews
+        if review.expert is not None and review.expert.is_active
     }
+
+
+def partial_review_new_expert_email(*, review, **_context) -> set[str]:
+    return {review.expert.email} if review.expert is not None and review.expert.is_active else set()
+
+
+def partial_review_link(*, review, **_context) -> str:
+    if review.conflict_declared_at is None:
+        return reverse("changes:reevaluation-declare", args=[review.declaration_id, review.domain])
+    return reverse("changes:reevaluation", args=[review.declaration_id, review.domain])
 
 
 def declaration_link(*, declaration, **_context) -> str:
@@ -54,3 +74,27 @@ register(
     exclude_actor=True,
 )
 register("change_requested", recipients=editor_member_emails, link=dossier_link, exclude_actor=True)
+register(
+    "change_update_arrived",
+    recipients=partial_review_expert_emails,
+    link=declaration_link,
+    exclude_actor=True,
+)
+register(
+    "change_partial_review_assigned",
+    recipients=partial_review_new_expert_email,
+    link=partial_review_link,
+    exclude_actor=True,
+)
+register(
+    "change_partial_review_conflict",
+    recipients=instructor_emails,
+    link=declaration_link,
+    exclude_actor=True,
+)
+register(
+    "change_review_closed",
+    recipients=editor_member_emails,
+    link=declaration_link,
+    exclude_actor=True,
+)

@@ -116,6 +116,8 @@ def change_qualify(
                     declaration=locked,
                     domain=entry.domain,
                     assignment=entry.assignment,
+                    expert=entry.assignment.expert,
+                    conflict_declared_at=entry.assignment.declared_at or now,
                     created_by=actor,
                     created_at=now,
                 )

@@ -1,4 +1,8 @@
-"""Verdicts per requirement and the signed evaluation of each domain."""
+"""Verdicts per requirement and the signed evaluation of each domain.
+
+What a verdict and a signature need is written once here (`verdict_problems`,
+`signature_problems`, `unjudged_problem`) and read by the partial re-evaluation of a declared
+change too (changes/domain/partial_reviews.py)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -22,15 +26,39 @@ def _check_expert(dossier, requirement_domain, actor):
         raise ValidationError(_("L'évaluation de ce domaine est signée : elle ne change plus."))
 
 
+def verdict_problems(verdict: str, comment: str) -> dict[str, str]:
+    """What is wrong with a verdict as given, by field (empty when it may be saved): a known
+    choice, and a comment unless the requirement is compliant."""
+    if verdict not in VerdictChoice.values:
+        return {"verdict": _("Choisissez un avis.")}
+    if verdict != VerdictChoice.COMPLIANT and not (comment or "").strip():
+        return {"comment": _("Un commentaire est obligatoire quand l'exigence n'est pas conforme.")}
+    return {}
+
+
+def signature_problems(conclusion: str, synthesis: str) -> dict[str, str]:
+    """What is wrong with a signature as given, by field: a known conclusion and a synthesis."""
+    if conclusion not in Conclusion.values:
+        return {"conclusion": _("Choisissez une conclusion.")}
+    if not (synthesis or "").strip():
+        return {"synthesis": _("La synthèse est obligatoire.")}
+    return {}
+
+
+def unjudged_problem(missing: int) -> str:
+    """Why a domain with `missing` requirements left without a verdict may not be signed."""
+    return ngettext(
+        "Impossible de signer : %(n)d exigence du domaine est sans avis.",
+        "Impossible de signer : %(n)d exigences du domaine sont sans avis.",
+        missing,
+    ) % {"n": missing}
+
+
 @transaction.atomic
 def verdict_save(*, dossier, requirement, actor, verdict: str, comment: str) -> Verdict:
     comment = comment.strip()
-    if verdict not in VerdictChoice.values:
-        raise ValidationError({"verdict": _("Choisissez un avis.")})
-    if verdict != VerdictChoice.COMPLIANT and not comment:
-        raise ValidationError(
-            {"comment": _("Un commentaire est obligatoire quand l'exigence n'est pas conforme.")}
-        )
+    if problems := verdict_problems(verdict, comment):
+        raise ValidationError(problems)
     if requirement.version_id != dossier.referential_version_id:
         raise ValidationError(_("Cette exigence n'appartient pas au référentiel du dossier."))
     _check_expert(dossier, requirement.domain, actor)
@@ -51,10 +79,8 @@ def verdict_save(*, dossier, requirement, actor, verdict: str, comment: str) -> 
 def evaluation_sign(
     *, dossier, domain: str, actor, conclusion: str, synthesis: str
 ) -> DomainEvaluation:
-    if conclusion not in Conclusion.values:
-        raise ValidationError({"conclusion": _("Choisissez une conclusion.")})
-    if not synthesis.strip():
-        raise ValidationError({"synthesis": _("La synthèse est obligatoire.")})
+    if problems := signature_problems(conclusion, synthesis):
+        raise ValidationError(problems)
     _check_expert(dossier, domain, actor)
     required = {r.pk for r in applicable_requirements(dossier) if r.domain == domain}
     judged = set(
@@ -63,14 +89,7 @@ def evaluation_sign(
         )
     )
     if missing := len(required - judged):
-        raise ValidationError(
-            ngettext(
-                "Impossible de signer : %(n)d exigence du domaine est sans avis.",
-                "Impossible de signer : %(n)d exigences du domaine sont sans avis.",
-                missing,
-            )
-            % {"n": missing}
-        )
+        raise ValidationError(unjudged_problem(missing))
     try:
         with transaction.atomic():
             return DomainEvaluation.objects.create(

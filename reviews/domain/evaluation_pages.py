@@ -84,6 +84,10 @@ def evaluation_access(*, dossier: Dossier, domain: str, user) -> EvaluationAcces
 @dataclass
 class EvidenceView:
     evidence: Evidence
+    #: Where another screen serves the file (a partial re-evaluation's own, checked, views);
+    #: empty: the evaluation's (templates/reviews/evaluation/_requirement.html).
+    download_url: str = ""
+    preview_url: str = ""
 
     @property
     def preview(self) -> str:
@@ -108,6 +112,10 @@ class VerdictBlock:
     saved: bool = False
     errors: dict | None = None
     data: dict | None = None  # what was posted and refused, shown back as it was typed
+    #: Another screen's verdicts (a partial re-evaluation): where its form posts, and the
+    #: original evaluation's verdict it shows, read-only.
+    save_url: str = ""
+    original: Verdict | None = None
 
     choices = VerdictChoice.choices
 
@@ -212,10 +220,21 @@ def _changes(dossier, requirements, stale, latest) -> dict[int, RequirementChang
 
 
 def verdict_blocks(
-    *, dossier: Dossier, requirements: list[Requirement], editable: bool, domain: str
+    *,
+    dossier: Dossier,
+    requirements: list[Requirement],
+    editable: bool,
+    domain: str,
+    revision: int | None = None,
+    verdicts: dict | None = None,
+    since: int | None = None,
 ) -> list[VerdictBlock]:
+    """The blocks of `requirements`: the answers and evidence of `revision` (default: the
+    latest), the verdicts by requirement id `verdicts` (default: the evaluation's), each answer
+    compared from `comparison_bases` — or, given `since`, every answer from that revision and
+    no complement question (a partial re-evaluation of a declared change)."""
     ids = [requirement.pk for requirement in requirements]
-    latest = latest_revision_number(dossier)
+    latest = revision if revision is not None else latest_revision_number(dossier)
     answers = {
         a.requirement_id: a
         for a in RevisionAnswer.objects.filter(
@@ -229,17 +248,22 @@ def verdict_blocks(
             "document"
         )
     }
-    verdicts = {
-        v.requirement_id: v for v in Verdict.objects.filter(dossier=dossier, requirement_id__in=ids)
-    }
+    if verdicts is None:
+        verdicts = {
+            v.requirement_id: v
+            for v in Verdict.objects.filter(dossier=dossier, requirement_id__in=ids)
+        }
     questions = {}
-    for item in (
-        ComplementItem.objects.filter(request__dossier=dossier, requirement_id__in=ids)
-        .select_related("request")
-        .order_by("request__requested_at", "pk")
-    ):
-        questions[item.requirement_id] = item  # the latest question wins
-    bases = comparison_bases(verdicts, questions, latest)
+    if since is None:
+        for item in (
+            ComplementItem.objects.filter(request__dossier=dossier, requirement_id__in=ids)
+            .select_related("request")
+            .order_by("request__requested_at", "pk")
+        ):
+            questions[item.requirement_id] = item  # the latest question wins
+        bases = comparison_bases(verdicts, questions, latest)
+    else:
+        bases = {pk: since for pk in ids} if 0 < since < latest else {}
     changes = _changes(dossier, requirements, bases, latest)
     blocks = []
     for requirement in requirements:

@@ -18,7 +18,6 @@ Reads: `dossier_stages(dossier, user)` (three queries: the stages, their evidenc
 reads two more for the end-to-end stage) and `stage_is_passed(dossier, kind)` (one query).
 """
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.domain.stored_files import content_sha256
 from applications.evidence_files import check_evidence_file
 from applications.models import Dossier
 from catalogue.domain.exchange_proofs import exchange_proofs_record
@@ -245,14 +245,6 @@ def _check_decide(dossier, actor) -> None:
         raise PermissionDenied(_("Seule l’équipe référencement valide les étapes de tests."))
 
 
-def _sha256(uploaded) -> str:
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    return digest.hexdigest()
-
-
 def _guides(dossier) -> dict[str, tuple[str, str]]:
     """The guide and version of each API the dossier's service requests."""
     return {api: GUIDES[api] for api in dossier.service.mes_apis or [] if api in GUIDES}
@@ -263,7 +255,7 @@ def stage_evidence_add(*, dossier, kind, actor, uploaded) -> StageEvidence:
     raises ValidationError (its reason) and stores nothing."""
     _check_manage(dossier, actor)
     checked = check_evidence_file(uploaded)
-    digest = _sha256(uploaded)
+    digest = content_sha256(uploaded)
     with transaction.atomic():
         locked = _locked(dossier)
         _check_manage(locked, actor)

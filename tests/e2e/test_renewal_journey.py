@@ -2,9 +2,9 @@
 referential replaced since by a second version; on 9 December 2026 the daily expiry task sends
 the 3-month reminder; the editor follows its link to « Préparer le renouvellement », reads what
 will be copied, opens the renewal, sees what changed first (a new, a changed and a removed
-requirement) and what is pre-filled, confirms the copied answers (htmx), answers the new
-requirement, and files the renewal. axe checks every page on the way; the clock is frozen
-(ticking)."""
+requirement) and what is pre-filled, confirms the copied answers (htmx: each mark leaves the
+list and the requirement's collapsed line), answers the new requirement, and files the renewal.
+axe checks every page on the way; the clock is frozen (ticking)."""
 
 import re
 from datetime import date
@@ -90,9 +90,13 @@ def test_the_editor_follows_the_reminder_renews_and_files(page, live_server, pub
         expect(pending).to_contain_text("Reprise de la version précédente — à confirmer")
         changed = top.locator("#reprise-liste-ETH-ACC-01")
         expect(changed).to_contain_text("Exigence modifiée — vérifiez votre réponse")
+        # Its collapsed line on this (doctrine) page bears the mark too, until it is confirmed.
+        line = page.locator("#bilan-DOC-HDS-02")
+        expect(line).to_contain_text("Reprise de la version précédente — à confirmer")
         assert_no_axe_violations(page)
         pending.get_by_role("button", name="Confirmer la réponse à l'exigence DOC-HDS-02").click()
         expect(pending).to_contain_text("Réponse confirmée")
+        expect(line).not_to_contain_text("Reprise de la version précédente")
         expect(top.locator("#reprises-restantes")).to_have_text(
             "1 réponse reprise reste à confirmer avant le dépôt."
         )

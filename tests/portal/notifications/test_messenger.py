@@ -200,6 +200,48 @@ def _change(step):
     return example
 
 
+def _reevaluation(event):
+    def example():
+        from changes.domain.partial_reviews import (
+            change_review_close,
+            partial_review_declare,
+            partial_review_replace,
+        )
+        from tests.changes.helpers import published
+        from tests.factories.changes_reviews import in_partial_review, review_signed, update_sent
+        from tests.factories.people import expert
+
+        dossier, cast = published()
+        name = dossier.service.name
+        declaration = in_partial_review(dossier, cast)
+        review = declaration.partial_reviews.select_related("declaration", "expert").get()
+        if event == "change_update_arrived":
+            declaration = update_sent(declaration, cast.editor)
+            reviews = list(declaration.partial_reviews.select_related("expert"))
+            context = {"declaration": declaration, "reviews": reviews}
+            return {"dossier": dossier, "actor": cast.editor, **context}, name
+        if event in ("change_partial_review_assigned", "change_partial_review_conflict"):
+            review = partial_review_replace(
+                review=review, expert=expert(review.domain), actor=cast.instructor, reason="Absent."
+            )
+            if event == "change_partial_review_assigned":
+                return {"dossier": dossier, "actor": cast.instructor, "review": review}, name
+            newcomer = review.expert
+            review = partial_review_declare(
+                review=review, actor=newcomer, conflict=True, details="Ancien associé."
+            )
+            context = {"declaration": declaration, "review": review}
+            return {"dossier": dossier, "actor": newcomer, **context}, name
+        declaration = update_sent(declaration, cast.editor)
+        review_signed(declaration.partial_reviews.select_related("declaration", "expert").get())
+        declaration = change_review_close(
+            declaration=declaration, actor=cast.instructor, outcome="rejected", reason="Non."
+        )
+        return {"dossier": dossier, "actor": cast.instructor, "declaration": declaration}, name
+
+    return example
+
+
 def _stage(event):
     def example():
         from sandbox.enums import StageKind
@@ -220,6 +262,10 @@ EXAMPLES = {
     "change_qualified": _change("qualified"),
     "change_partial_review": _change("partial"),
     "change_requested": _change("requested"),
+    "change_update_arrived": _reevaluation("change_update_arrived"),
+    "change_partial_review_assigned": _reevaluation("change_partial_review_assigned"),
+    "change_partial_review_conflict": _reevaluation("change_partial_review_conflict"),
+    "change_review_closed": _reevaluation("change_review_closed"),
     "test_stage_validation_requested": _stage("requested"),
     "test_stage_validated": _stage("validated"),
     "test_stage_rejected": _stage("rejected"),
