@@ -118,6 +118,14 @@ class ChangeDeclaration(models.Model):
         return _("Modification n° %(n)s") % {"n": self.pk}
 
     @property
+    def qualification_label(self) -> str:
+        """How the instruction team qualified it: a closed partial re-evaluation still reads
+        « Réévaluation partielle » (its outcome is the state)."""
+        if self.state in (ChangeState.ACCEPTED, ChangeState.REJECTED):
+            return ChangeState.PARTIAL_REVIEW.label
+        return self.get_state_display()
+
+    @property
     def is_bundle(self) -> bool:
         return len(self.items.all()) > 1
 
