@@ -269,7 +269,8 @@ def test_the_declaration_page_shows_each_domain_and_closes_once_all_signed(clien
     client.force_login(cast.editor)
     text = _text(client.get(detail))
     assert "Non conforme." in text and "Réévaluée : modification non conforme" in text
-    assert "<strong>Réévaluation partielle</strong> — le" in text  # the qualification still reads as it was made
+    # the qualification still reads as it was made
+    assert "<strong>Réévaluation partielle</strong> — le" in text
     assert "Favorable" not in text and "Vu et revu." not in text  # no conclusion, no synthesis
     assert suspend not in text
 
