@@ -1,8 +1,10 @@
 """What the views of declared changes share: 404 for what one may not see, 403 for a refused
 move, the reasons of the others."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.formats import date_format
 
 from applications.domain.exceptions import TransitionError, TransitionForbidden
@@ -38,3 +40,26 @@ def visible_declaration(request, pk):
 
 def day_text(day) -> str:
     return date_format(day, "j F Y")
+
+
+def outcome_then_confirm(request, declaration, form, *, act, success):
+    """The instruction team's two-step move on a declaration (an outcome and a reason, then
+    their confirmation): the form is bound on POST; once valid and confirmed, `act(cleaned_data)`
+    runs the service and `success(result)` is the message shown on the declaration's page.
+    Returns a redirect when done, else `(errors, status, confirming, outcome)` for the page."""
+    errors, status, confirming = [], 200, False
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 400
+        elif not form.cleaned_data["confirmed"]:
+            confirming = True
+        else:
+            try:
+                result = act(form.cleaned_data)
+            except TransitionError as exc:
+                errors, status = reasons_of(exc), exc.status_code
+            else:
+                messages.success(request, success(result))
+                return redirect("changes:declaration-detail", pk=declaration.pk)
+    outcome = form.cleaned_data.get("outcome") if form.is_bound and form.is_valid() else None
+    return errors, status, confirming and not errors, outcome

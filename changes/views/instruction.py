@@ -22,7 +22,7 @@ from ..forms import (
     QualifyForm,
     RequestForm,
 )
-from .common import day_text, reasons_of, visible_declaration, visible_dossier
+from .common import day_text, outcome_then_confirm, reasons_of, visible_declaration, visible_dossier
 
 
 @login_required
@@ -37,31 +37,24 @@ def declaration_qualify(request, pk):
     if not r.can_qualify_declaration.test(request.user, declaration):
         return redirect("changes:declaration-detail", pk=declaration.pk)
     form = QualifyForm(request.POST if request.method == "POST" else None)
-    errors, status, confirming = [], 200, False
-    if request.method == "POST":
-        if form.is_valid():
-            if form.cleaned_data["confirmed"]:
-                try:
-                    qualified = qualification.change_qualify(
-                        declaration=declaration,
-                        actor=request.user,
-                        outcome=form.cleaned_data["outcome"],
-                        reason=form.cleaned_data["reason"],
-                    )
-                except TransitionError as exc:
-                    errors, status = reasons_of(exc), exc.status_code
-                else:
-                    messages.success(
-                        request,
-                        _("La modification est qualifiée « %(label)s » ; l'éditeur en est informé.")
-                        % {"label": qualified.get_state_display()},
-                    )
-                    return redirect("changes:declaration-detail", pk=declaration.pk)
-            else:
-                confirming = True
-        else:
-            status = 400
-    outcome = form.cleaned_data.get("outcome") if form.is_bound and form.is_valid() else None
+    done = outcome_then_confirm(
+        request,
+        declaration,
+        form,
+        act=lambda data: qualification.change_qualify(
+            declaration=declaration,
+            actor=request.user,
+            outcome=data["outcome"],
+            reason=data["reason"],
+        ),
+        success=lambda qualified: (
+            _("La modification est qualifiée « %(label)s » ; l'éditeur en est informé.")
+            % {"label": qualified.get_state_display()}
+        ),
+    )
+    if not isinstance(done, tuple):
+        return done
+    errors, status, confirming, outcome = done
     return render(
         request,
         "changes/declaration/qualify.html",
@@ -70,7 +63,7 @@ def declaration_qualify(request, pk):
             "dossier": declaration.dossier,
             "form": form,
             "errors": errors,
-            "confirming": confirming and not errors,
+            "confirming": confirming,
             "outcome": outcome,
             "outcome_label": Qualification(outcome).label if outcome else "",
             "experts": qualification.partial_review_experts(declaration)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications.domain.exceptions import TransitionError
 from applications.evidence_files import ALLOWED_KINDS
 from applications.models import Requirement
 from portal.files import private_file_response
@@ -32,7 +31,7 @@ from ..domain.reevaluation_queries import (
 from ..enums import ChangeState
 from ..forms_reevaluation import CloseForm, ReviewReplaceForm
 from ..models import ChangeDeclaration, PartialReview
-from .common import reasons_of, visible_declaration
+from .common import outcome_then_confirm, visible_declaration
 
 PAGE = "changes/reevaluation/domain.html"
 
@@ -325,31 +324,24 @@ def reevaluation_close(request, pk):
     if not r.is_declaration_in_partial_review.test(request.user, declaration):
         return redirect("changes:declaration-detail", pk=declaration.pk)
     form = CloseForm(request.POST if request.method == "POST" else None)
-    errors, status, confirming = [], 200, False
-    if request.method == "POST":
-        if form.is_valid():
-            if form.cleaned_data["confirmed"]:
-                try:
-                    closed = services.change_review_close(
-                        declaration=declaration,
-                        actor=request.user,
-                        outcome=form.cleaned_data["outcome"],
-                        reason=form.cleaned_data["reason"],
-                    )
-                except TransitionError as exc:
-                    errors, status = reasons_of(exc), exc.status_code
-                else:
-                    messages.success(
-                        request,
-                        _("La réévaluation est close « %(label)s » ; l'éditeur en est informé.")
-                        % {"label": closed.get_state_display()},
-                    )
-                    return redirect("changes:declaration-detail", pk=declaration.pk)
-            else:
-                confirming = True
-        else:
-            status = 400
-    outcome = form.cleaned_data.get("outcome") if form.is_bound and form.is_valid() else None
+    done = outcome_then_confirm(
+        request,
+        declaration,
+        form,
+        act=lambda data: services.change_review_close(
+            declaration=declaration,
+            actor=request.user,
+            outcome=data["outcome"],
+            reason=data["reason"],
+        ),
+        success=lambda closed: (
+            _("La réévaluation est close « %(label)s » ; l'éditeur en est informé.")
+            % {"label": closed.get_state_display()}
+        ),
+    )
+    if not isinstance(done, tuple):
+        return done
+    errors, status, confirming, outcome = done
     return render(
         request,
         "changes/reevaluation/close.html",
@@ -358,7 +350,7 @@ def reevaluation_close(request, pk):
             "dossier": declaration.dossier,
             "form": form,
             "errors": errors,
-            "confirming": confirming and not errors,
+            "confirming": confirming,
             "outcome_label": ChangeState(outcome).label if outcome else "",
             "all_signed": r.are_partial_reviews_signed.test(request.user, declaration),
         },
