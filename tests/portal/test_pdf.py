@@ -180,3 +180,19 @@ def test_render_pdf_embeds_marianne_from_the_dsfr_static_files(tmp_path):
     marianne = [line.split()[0].split("+")[-1] for line in listing if "Marianne" in line]
     assert len(marianne) == 2 and "Marianne-Bold" in marianne, listing
     assert all(line.split()[-5] == "yes" for line in listing), listing  # all embedded
+
+
+def test_a_reference_reads_whole_in_the_pdf_text(tmp_path):
+    """Marianne kerns « QJ » apart by enough that readers (copy and paste, pdftotext, screen
+    readers) extract a space: the documents turn kerning off, so a reference copied from a
+    decision is the reference."""
+    references = ["D-2026-ZQJ3B5", "D-2026-QJQJ77", "REF-2026-QJ01"]
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [*templates[0]["DIRS"], TEST_TEMPLATES]
+
+    with override_settings(TEMPLATES=templates):
+        content = render_pdf("tests/pdf_references.html", {"references": references})
+
+    words = pdf_text(content, tmp_path).split()
+    # The first one in the header, the page's foot and the body; the others in the body.
+    assert [words.count(reference) for reference in references] == [3, 1, 1], words
