@@ -43,11 +43,7 @@ def is_dossier_organisation_member(user, dossier):
 
 def user_organisation_ids(user) -> frozenset[int]:
     """Organisation ids of the user, memoised on the user object for the request."""
-    cached = getattr(user, "_organisation_ids", None)
-    if cached is None:
-        cached = frozenset(user.memberships.values_list("organisation_id", flat=True))
-        user._organisation_ids = cached
-    return cached
+    return user.organisation_ids
 
 
 @rules.predicate

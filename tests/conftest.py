@@ -136,10 +136,11 @@ def _fresh_cache(request, settings):
     if "redis_cache" in request.fixturenames:
         return
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "tests",
-        }
+        },
     }
     cache.clear()
 

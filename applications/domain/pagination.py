@@ -11,6 +11,7 @@ through (the lists' indexes: applications/models/dossier.py, reviews/models/assi
 reads at most horizon + 1 index entries, whatever the size of the table.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -50,7 +51,13 @@ def capped_counts(querysets: dict, horizon: int = COUNT_HORIZON) -> dict:
         raise ValueError("capped_counts: all the querysets must use the same database")
     parts, params = [], []
     for queryset in querysets.values():
-        sql, sql_params = queryset.order_by().values("pk")[: horizon + 1].query.sql_with_params()
+        try:
+            sql, sql_params = (
+                queryset.order_by().values("pk")[: horizon + 1].query.sql_with_params()
+            )
+        except EmptyResultSet:  # a filter that matches nothing (`pk__in=[]`): no SQL to run
+            parts.append("0")
+            continue
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")
         params.extend(sql_params)
     with connections[aliases.pop()].cursor() as cursor:

@@ -23,7 +23,7 @@ at the page's top; none for any other dossier."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Q, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, IntegerField, Q, Value, When
 
 from .. import rules as r
 from ..enums import AnswerStatus
@@ -34,7 +34,6 @@ from .questionnaire import (
     answer_gaps,
     change_update_requirements,
     complement_questions,
-    evidence_counts,
     locked_by_complements,
 )
 from .renewal import RenewalChanges, renewal_changes
@@ -196,15 +195,38 @@ class QuestionnairePage:
         return round(100 * self.done / self.total) if self.total else 100
 
 
-def answer_states(dossier: Dossier) -> dict[int, AnswerState]:
-    """Every answer's status and whether it is justified, by requirement id (one query, values
-    only: the justifications' text is not read)."""
-    rows = Answer.objects.filter(dossier=dossier).values_list(
-        "requirement_id",
-        "status",
-        Case(When(Q(justification=""), then=Value(False)), default=Value(True)),
+def answer_states(dossier: Dossier) -> tuple[dict[int, AnswerState], dict[int, int]]:
+    """Every answer's status and whether it is justified, and every requirement's count of
+    files, by requirement id: one query for the two (a UNION: the page's reads each cost a round
+    trip), values only (the justifications' text is not read)."""
+    answers = (
+        Answer.objects.filter(dossier=dossier)
+        .values_list(
+            "requirement_id",
+            "status",
+            Case(When(Q(justification=""), then=Value(False)), default=Value(True)),
+            Value(None, output_field=IntegerField()),
+        )
+        .order_by()
     )
-    return {pk: AnswerState(status, justified) for pk, status, justified in rows}
+    files = (
+        Evidence.objects.filter(dossier=dossier, removed_at__isnull=True)
+        .values("requirement_id")
+        .annotate(
+            status=Value(None, output_field=CharField()),
+            justified=Value(None, output_field=BooleanField()),
+            n=Count("pk"),
+        )
+        .values_list("requirement_id", "status", "justified", "n")
+        .order_by()
+    )
+    states, counts = {}, {}
+    for pk, status, justified, n in answers.union(files, all=True):
+        if n is None:
+            states[pk] = AnswerState(status, justified)
+        else:
+            counts[pk] = n
+    return states, counts
 
 
 #: What applies of a referential version for one set of facts about a service, kept by the
@@ -238,8 +260,7 @@ def questionnaire_page(
     """The page of `domain` (None: the first that applies); `expand`, a requirement code of
     that domain, is shown open with its form."""
     applicability = _page_applicability(dossier)
-    answers = answer_states(dossier)
-    counts = evidence_counts(dossier)
+    answers, counts = answer_states(dossier)
     questions = complement_questions(dossier)
     changes = change_update_requirements(dossier) if questions is None else None
     opened = questions if questions is not None else changes

@@ -78,6 +78,12 @@ class User(AbstractUser):
         return self.is_superuser or self.is_staff or bool(self.roles & STAFF_ROLES)
 
     @cached_property
+    def organisation_ids(self) -> frozenset[int]:
+        """The organisations the person belongs to, read once per request (the rules of every
+        app and the main menu ask)."""
+        return frozenset(self.memberships.values_list("organisation_id", flat=True))
+
+    @cached_property
     def has_totp(self) -> bool:
         from allauth.mfa.models import Authenticator
 

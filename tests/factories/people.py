@@ -68,7 +68,7 @@ def _luhn_complete(eight_digits: str) -> str:
 
 def member_of(organisation, user):
     Membership.objects.create(organisation=organisation, user=user)
-    user.__dict__.pop("_organisation_ids", None)
+    user.__dict__.pop("organisation_ids", None)
     return user
 
 

@@ -24,7 +24,8 @@ DOWN = "redis://127.0.0.1:9/0"  # the discard port: connection refused
 @pytest.fixture
 def redis_down(settings):
     settings.CACHES = {
-        "default": {"BACKEND": "portal.cache.RedisWithLocalFallbackCache", "LOCATION": DOWN}
+        **settings.CACHES,
+        "default": {"BACKEND": "portal.cache.RedisWithLocalFallbackCache", "LOCATION": DOWN},
     }
     yield caches["default"]
 

@@ -75,7 +75,10 @@ def demo(django_db_setup, django_db_blocker):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    caches = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     with (
         override_settings(STORAGES=storages, CACHES=caches),
         django_db_blocker.unblock(),

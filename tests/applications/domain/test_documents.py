@@ -20,8 +20,9 @@ from applications.domain.documents import (
     library_entries,
 )
 from applications.domain.questionnaire import answer_save, evidence_counts
+from applications.domain.questionnaire_pages import AnswerState, answer_states
 from applications.enums import DossierState
-from applications.models import Document, Evidence, Requirement, Revision
+from applications.models import Answer, Document, Evidence, Requirement, Revision
 from reviews.domain.complements import dossier_request_complements
 from tests.assertions import assert_nothing_changed
 from tests.factories import OrganisationFactory, editor
@@ -377,3 +378,34 @@ def test_during_complements_only_the_requirements_asked_about_change():
     assert [link.requirement.code for link in shared.evidence.filter(removed_at=None)] == [
         "RGPD-FIN-01"
     ]
+
+
+def test_the_questionnaire_reads_answers_and_file_counts_in_one_query(
+    draft, django_assert_num_queries
+):
+    """`answer_states` (the questionnaire page's read): each answer's status and whether it is
+    justified, and the files of each requirement — an answer without a file, a file without an
+    answer, a detached file not counted — as the two reads would give them, in one query."""
+    dossier, cast = draft
+    _answer_compliant(dossier, cast.editor, "ETH-ACC-01", "DOC-HDS-02")
+    document, _ = document_upload(dossier=dossier, actor=cast.editor, uploaded=pdf())
+    other, _ = document_upload(dossier=dossier, actor=cast.editor, uploaded=png())
+    for code in ("ETH-ACC-01", "RGPD-FIN-01"):
+        evidence_attach(
+            document=document, requirement=requirement(dossier, code), actor=cast.editor
+        )
+    detached = evidence_attach(
+        document=other, requirement=requirement(dossier, "RGPD-FIN-01"), actor=cast.editor
+    )
+    evidence_detach(evidence=detached, actor=cast.editor)
+
+    with django_assert_num_queries(1):
+        states, counts = answer_states(dossier)
+
+    assert states == {
+        answer.requirement_id: AnswerState(answer.status, bool(answer.justification))
+        for answer in Answer.objects.filter(dossier=dossier)
+    }
+    assert {requirement(dossier, c).pk for c in ("ETH-ACC-01", "DOC-HDS-02")} <= set(states)
+    assert counts == evidence_counts(dossier)
+    assert counts == {requirement(dossier, c).pk: 1 for c in ("ETH-ACC-01", "RGPD-FIN-01")}

@@ -53,6 +53,18 @@ def test_capped_counts_are_exact_below_the_horizon_in_one_query(
     assert not counts["all"].exact  # 20 rows, counted up to 15: "plus de 15"
 
 
+def test_a_filter_that_can_match_nothing_counts_zero_without_sql(
+    dossiers, django_assert_num_queries
+):
+    """`organisation_id__in=()` (an editor without an organisation) has no SQL: Django raises
+    EmptyResultSet when asked for it; the count is 0 and the others are still counted."""
+    with django_assert_num_queries(1):
+        counts = capped_counts(
+            {"nothing": dossiers.filter(service__organisation_id__in=()), "all": dossiers}
+        )
+    assert counts == {"nothing": 0, "all": 20} and counts["nothing"].exact
+
+
 @pytest.mark.parametrize(
     ("number", "count", "exact", "pages", "shown"),
     [

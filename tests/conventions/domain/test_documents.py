@@ -36,7 +36,10 @@ def rendered(django_db_setup, django_db_blocker, tmp_path_factory):
         "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(storage)}},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    caches = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     with (
         override_settings(STORAGES=storages, CACHES=caches),
         django_db_blocker.unblock(),
