@@ -1,16 +1,30 @@
-"""The forms of a partial re-evaluation. The verdict, the signature and the declaration of
-interests are reviews' own forms (`VerdictForm`, `SignForm`, `DeclarationForm` of
-reviews/forms.py); here the instruction team's replacement of an expert and closing. The
-services check everything again (changes/domain/partial_reviews.py)."""
+"""The forms of a partial re-evaluation. The verdict and the declaration of interests are
+reviews' own forms (`VerdictForm`, `DeclarationForm` of reviews/forms.py), the signature is
+reviews' `SignForm` saying who reads the synthesis; here also the instruction team's replacement
+of an expert and closing. The services check everything again
+(changes/domain/partial_reviews.py)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from portal.forms import DomainErrorsMixin
+from reviews.forms import SignForm
 
 from .domain.partial_reviews import REASON_MAX
 from .enums import ChangeState
+
+
+class PartialSignForm(SignForm):
+    """The evaluation's signature form; a re-evaluation's synthesis goes to no commission: the
+    instruction team reads it when it closes the re-evaluation."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["synthesis"].help_text = _(
+            "Elle est lue par l'équipe référencement, qui clôt la réévaluation."
+        )
+        self._bound_fields_cache.clear()  # DsfrBaseForm bound them before the change above
 
 
 class ReviewReplaceForm(DomainErrorsMixin, DsfrBaseForm):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from applications.evidence_files import ALLOWED_KINDS
 from applications.models import Requirement
 from portal.files import private_file_response
-from reviews.forms import DeclarationForm, SignForm, VerdictForm
+from reviews.forms import DeclarationForm, VerdictForm
 
 from .. import rules as r
 from ..domain import partial_reviews as services
@@ -29,7 +29,7 @@ from ..domain.reevaluation_queries import (
     review_of,
 )
 from ..enums import ChangeState
-from ..forms_reevaluation import CloseForm, ReviewReplaceForm
+from ..forms_reevaluation import CloseForm, PartialSignForm, ReviewReplaceForm
 from ..models import ChangeDeclaration, PartialReview
 from .common import outcome_then_confirm, visible_declaration
 
@@ -146,7 +146,7 @@ def reevaluation_sign(request, pk, domain):
         return redirect("changes:reevaluation", pk=declaration.pk, domain=domain)
     if not access.editable:
         raise PermissionDenied(access.reason)
-    form = SignForm(request.POST or None)
+    form = PartialSignForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

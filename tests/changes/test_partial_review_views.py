@@ -160,6 +160,9 @@ def test_signing_from_its_page(client, reevaluation):
     url = _url("reevaluation-sign", declaration, review.domain)
     page = client.get(url)
     assert page.status_code == 200 and "1 exigence touchée sans avis" in _text(page)
+    # No commission reads a re-evaluation's synthesis: the team that closes it does.
+    assert "lue par l'équipe référencement, qui clôt la réévaluation" in _text(page)
+    assert "remis à la commission" not in _text(page)
     refused = client.post(url, {"conclusion": "favorable", "synthesis": "Bien."})
     assert refused.status_code == 400
     assert "1 exigence du domaine est sans avis" in _text(refused)

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.urls import resolve, reverse
+from django.utils import translation
 
 from portal.accounts.backends import user_with_roles
 from portal.templatetags.portal_chrome import menu_lines
@@ -15,6 +16,14 @@ from tests.factories import OrganisationFactory, editor, staff_user
 from tests.factories.people import member_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """`menu_lines` is called outside a request here: in French, whatever a test before left."""
+    with translation.override("fr"):
+        yield
+
 
 EVERYONE = ["Tableau de bord", "Catalogue des services"]
 SIGNED_IN = ["Référentiel", "Sécurité du compte"]

@@ -235,9 +235,9 @@ def test_the_sandbox_page_reads_a_fixed_number_of_queries(
         assert client.get(_detail(dossier)).status_code == 200
 
 
-#: The session, the user and their roles, the dossier, their organisations (memoised for every
-#: rule), the client, its holders, the calls' count and page, and the menu's memberships.
-QUERIES = 10
+#: The session, the user with their roles, their organisations (read once for the rules and
+#: the menu), the dossier, the client, its holders, the calls' count and page.
+QUERIES = 8
 
 
 def test_the_calls_region_refreshes_alone_with_htmx(client, dossier, dossier_editor, sandbox):
